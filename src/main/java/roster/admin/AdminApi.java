@@ -1,0 +1,343 @@
+package roster.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import roster.Services;
+import roster.auth.Keys;
+import roster.directory.AccessGroup;
+import roster.directory.App;
+import roster.directory.CanonicalJson;
+import roster.directory.ConflictException;
+import roster.directory.Department;
+import roster.directory.Directory;
+import roster.directory.InvalidInputException;
+import roster.directory.NotFoundException;
+import roster.directory.Status;
+import roster.directory.Tenant;
+import roster.directory.User;
+import roster.fixture.FixtureReader;
+import roster.http.Dialect;
+import roster.http.RequestIds;
+import roster.query.ChangeFeed;
+import roster.query.Cursors;
+import roster.query.Order;
+import roster.query.UserFilter;
+import roster.query.UserQueries;
+import roster.store.UserRows;
+
+/**
+ * The admin API under /admin/v1: the canonical directory in the fixture's field names, behind the admin token.
+ * Every kind of record can be listed, read, created (POST), replaced (PUT), patched (PATCH, a JSON merge patch)
+ * and deleted.
+ */
+public final class AdminApi implements Dialect {
+
+    private static final String BASE = "/admin/v1";
+    private final Services services;
+    private final Directory directory;
+    private final String adminToken;
+
+    public AdminApi(Services services, String adminToken) {
+        this.services = services;
+        this.directory = services.directory();
+        this.adminToken = adminToken;
+    }
+
+    /** A failure of the admin API, answered as {"error", "message", "path"?, "request_id"}. */
+    static final class AdminError extends roster.http.DialectException {
+        final int status;
+        final String code;
+
+        AdminError(int status, String code, String message) {
+            super(message);
+            this.status = status;
+            this.code = code;
+        }
+    }
+
+    @Override
+    public void register(Javalin app) {
+        app.before(BASE + "/*", this::authorize);
+        app.before(BASE, this::authorize);
+
+        resource(app, BASE + "/tenants", "{tenant}", new Resource<>(Tenant.class,
+                ctx -> directory.tenants(),
+                (ctx, id) -> directory.tenant(id),
+                (ctx, t) -> directory.putTenant(t, true),
+                (ctx, t) -> directory.putTenant(t, false),
+                (ctx, id) -> directory.deleteTenant(id),
+                (t, id) -> new Tenant(id, t.name()), Tenant::id));
+
+        String tenant = BASE + "/tenants/{tenant}";
+        resource(app, tenant + "/departments", "{id}", new Resource<>(Department.class,
+                ctx -> directory.departments(tenantOf(ctx)),
+                (ctx, id) -> directory.department(tenantOf(ctx), id),
+                (ctx, d) -> directory.write(tenantOf(ctx), false, w -> {
+                    if (directory.department(tenantOf(ctx), d.id()).isPresent()) throw new ConflictException("$.id", "department " + d.id() + " exists");
+                    return w.putDepartment("$", d);
+                }),
+                (ctx, d) -> directory.write(tenantOf(ctx), false, w -> w.putDepartment("$", d)),
+                (ctx, id) -> directory.write(tenantOf(ctx), false, w -> {
+                    w.deleteDepartment(id);
+                    return null;
+                }),
+                (d, id) -> new Department(id, d.num(), d.name(), d.parent()), Department::id));
+
+        resource(app, tenant + "/access-groups", "{id}", new Resource<>(AccessGroup.class,
+                ctx -> directory.accessGroups(tenantOf(ctx)),
+                (ctx, id) -> directory.accessGroup(tenantOf(ctx), id),
+                (ctx, g) -> directory.write(tenantOf(ctx), false, w -> {
+                    if (directory.accessGroup(tenantOf(ctx), g.id()).isPresent()) throw new ConflictException("$.id", "access group " + g.id() + " exists");
+                    w.putAccessGroup("$", g);
+                    return g;
+                }),
+                (ctx, g) -> directory.write(tenantOf(ctx), false, w -> {
+                    w.putAccessGroup("$", g);
+                    return g;
+                }),
+                (ctx, id) -> directory.write(tenantOf(ctx), false, w -> {
+                    w.deleteAccessGroup(id);
+                    return null;
+                }),
+                (g, id) -> new AccessGroup(id, g.name()), AccessGroup::id));
+
+        resource(app, tenant + "/apps", "{id}", new Resource<>(App.class,
+                ctx -> directory.apps(tenantOf(ctx)),
+                (ctx, id) -> directory.app(id).filter(a -> a.tenantId().equals(tenantOf(ctx))).map(a -> a.app()),
+                (ctx, a) -> {
+                    if (directory.app(a.id()).isPresent()) throw new ConflictException("$.id", "app " + a.id() + " exists");
+                    return putApp(ctx, a);
+                },
+                this::putApp,
+                (ctx, id) -> directory.deleteApp(tenantOf(ctx), id),
+                (a, id) -> new App(id, a.secret(), a.name(), a.scopes(), a.vendor(), a.visibleTo()), App::id));
+
+        app.get(tenant + "/users", this::listUsers);
+        app.post(tenant + "/users", ctx -> ctx.status(201).json(directory.createUser(tenantOf(ctx), body(ctx, User.class))));
+        app.get(tenant + "/users/{id}", ctx -> ctx.json(directory.user(tenantOf(ctx), ctx.pathParam("id"))
+                .orElseThrow(() -> new NotFoundException("user", ctx.pathParam("id")))));
+        app.put(tenant + "/users/{id}", ctx -> {
+            User user = body(ctx, User.class);
+            checkId(user.id(), ctx.pathParam("id"));
+            ctx.json(directory.putUser(tenantOf(ctx), user.id() == null ? withId(user, ctx.pathParam("id")) : user));
+        });
+        app.patch(tenant + "/users/{id}", ctx -> ctx.json(directory.patchUser(tenantOf(ctx), ctx.pathParam("id"), tree(ctx))));
+        app.delete(tenant + "/users/{id}", ctx -> {
+            directory.deleteUser(tenantOf(ctx), ctx.pathParam("id"));
+            ctx.status(204);
+        });
+        app.get(tenant + "/changes", this::changes);
+        app.post(BASE + "/load", ctx -> {
+            var summary = new FixtureReader(directory, n -> {}).load(ctx.bodyInputStream());
+            ctx.json(Map.of("created", summary.created, "updated", summary.updated, "deleted", summary.deleted,
+                    "unchanged", summary.unchanged));
+        });
+
+    }
+
+    @Override
+    public List<String> paths() {
+        return List.of(BASE);
+    }
+
+    @Override
+    public void answer(Exception e, Context ctx) {
+        if (e instanceof AdminError a) error(ctx, a.status, a.code, a.getMessage(), null);
+        else if (e instanceof ConflictException c) error(ctx, 409, "conflict", c.reason(), c.path());
+        else if (e instanceof InvalidInputException i) error(ctx, 400, "invalid_input", i.reason(), i.path());
+        else if (e instanceof NotFoundException) error(ctx, 404, "not_found", e.getMessage(), null);
+        else if (e instanceof Cursors.InvalidCursorException) error(ctx, 400, "invalid_input", "cursor is invalid", "cursor");
+        else if (e instanceof io.javalin.http.HttpResponseException h) error(ctx, h.getStatus(), "http_" + h.getStatus(), h.getMessage(), null);
+        else error(ctx, 500, "internal", "internal error", null);
+    }
+
+    private void authorize(Context ctx) {
+        String header = ctx.header("Authorization");
+        String token = header != null && header.startsWith("Bearer ") ? header.substring(7).trim() : null;
+        if (!Keys.constantTimeEquals(token, adminToken)) {
+            throw new AdminError(401, "unauthorized", "the admin API needs Authorization: Bearer <ROSTER_ADMIN_TOKEN>");
+        }
+    }
+
+    private static void error(Context ctx, int status, String code, String message, String path) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", code);
+        body.put("message", message);
+        if (path != null) body.put("path", path);
+        body.put("request_id", RequestIds.of(ctx));
+        ctx.status(status).json(body);
+    }
+
+    // ---- one shape of routes for tenants, departments, access groups and apps
+
+    private record Resource<T>(
+            Class<T> type,
+            Function<Context, List<T>> list,
+            BiFunction<Context, String, Optional<T>> get,
+            BiFunction<Context, T, T> create,
+            BiFunction<Context, T, T> replace,
+            BiConsumer<Context, String> delete,
+            BiFunction<T, String, T> withId,
+            Function<T, String> idOf) {}
+
+    private <T> void resource(Javalin app, String path, String idParam, Resource<T> r) {
+        String one = path + "/" + idParam;
+        String name = idParam.substring(1, idParam.length() - 1);
+        app.get(path, ctx -> ctx.json(Map.of("items", r.list().apply(ctx))));
+        app.post(path, ctx -> ctx.status(201).json(r.create().apply(ctx, body(ctx, r.type()))));
+        app.get(one, ctx -> ctx.json(found(r, ctx, ctx.pathParam(name))));
+        app.put(one, ctx -> {
+            T value = body(ctx, r.type());
+            checkId(r.idOf().apply(value), ctx.pathParam(name));
+            ctx.json(r.replace().apply(ctx, r.withId().apply(value, ctx.pathParam(name))));
+        });
+        app.patch(one, ctx -> {
+            T current = found(r, ctx, ctx.pathParam(name));
+            T patched = Directory.merge(current, tree(ctx), r.type());
+            checkId(r.idOf().apply(patched), ctx.pathParam(name));
+            ctx.json(r.replace().apply(ctx, patched));
+        });
+        app.delete(one, ctx -> {
+            r.delete().accept(ctx, ctx.pathParam(name));
+            ctx.status(204);
+        });
+    }
+
+    private static <T> T found(Resource<T> r, Context ctx, String id) {
+        return r.get().apply(ctx, id).orElseThrow(() -> new NotFoundException(r.type().getSimpleName().toLowerCase(), id));
+    }
+
+    private App putApp(Context ctx, App app) {
+        directory.write(tenantOf(ctx), false, w -> {
+            w.putApp("$", app);
+            return null;
+        });
+        return app.withSecret(null);
+    }
+
+    // ---- users
+
+    private void listUsers(Context ctx) {
+        String tenantId = tenantOf(ctx);
+        if (directory.tenant(tenantId).isEmpty()) throw new NotFoundException("tenant", tenantId);
+        UserFilter filter = UserFilter.tenant(tenantId);
+        String status = ctx.queryParam("status");
+        if (status != null) filter = filter.statuses(Set.of(enumParam("status", status)));
+        String department = ctx.queryParam("department");
+        if (department != null) filter = filter.within(roster.query.Scope.departments(List.of(department)));
+        String group = ctx.queryParam("access_group");
+        if (group != null) filter = filter.inAccessGroup(group);
+        Instant after = instantParam(ctx, "updated_after");
+        Instant before = instantParam(ctx, "updated_before");
+        if (after != null || before != null) filter = filter.updatedBetween(after, before);
+        int limit = intParam(ctx, "limit", 100, 1, 1000);
+        String binding = "admin|" + tenantId + "|" + status + "|" + department + "|" + group + "|" + after + "|" + before;
+        String cursor = ctx.queryParam("cursor");
+        Long from = cursor == null || cursor.isEmpty() ? null : services.cursors().decode(binding, cursor);
+        UserQueries.KeysetPage page = services.queries().keysetPage(filter, Order.NUM, from, limit, UserRows.Detail.PROFILE);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("items", page.users());
+        if (page.next() != null) body.put("next_cursor", services.cursors().encode(binding, page.next()));
+        ctx.json(body);
+    }
+
+    private void changes(Context ctx) {
+        String tenantId = tenantOf(ctx);
+        if (directory.tenant(tenantId).isEmpty()) throw new NotFoundException("tenant", tenantId);
+        long after = longParam(ctx, "after", 0, 0, Long.MAX_VALUE);
+        int limit = intParam(ctx, "limit", 100, 1, 1000);
+        List<ChangeFeed.Change> changes = services.changes().after(tenantId, after, limit);
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (ChangeFeed.Change c : changes) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("sequence", c.sequence());
+            item.put("user_id", c.userId());
+            item.put("user_num", c.userNum());
+            item.put("deleted", c.deleted());
+            item.put("changed_at", c.changedAt());
+            if (c.user() != null) item.put("user", c.user());
+            else if (!c.deleted()) item.put("superseded", true);
+            items.add(item);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("changes", items);
+        body.put("last_sequence", changes.isEmpty() ? after : changes.get(changes.size() - 1).sequence());
+        body.put("has_more", changes.size() == limit);
+        ctx.json(body);
+    }
+
+    // ---- request reading
+
+    private static String tenantOf(Context ctx) {
+        return ctx.pathParam("tenant");
+    }
+
+    private static JsonNode tree(Context ctx) {
+        try {
+            JsonNode node = CanonicalJson.MAPPER.readTree(ctx.body());
+            if (node == null || !node.isObject()) throw new InvalidInputException("$", "the body must be a JSON object");
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new InvalidInputException("$", "malformed JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private static <T> T body(Context ctx, Class<T> type) {
+        return CanonicalJson.convert(tree(ctx), type, "$");
+    }
+
+    private static void checkId(String inBody, String inPath) {
+        if (inBody != null && !inBody.equals(inPath)) throw new InvalidInputException("$.id", "differs from the id in the path");
+    }
+
+    private static User withId(User user, String id) {
+        ObjectNode node = CanonicalJson.MAPPER.valueToTree(user);
+        node.put("id", id);
+        return CanonicalJson.convert(node, User.class, "$");
+    }
+
+    private static Status enumParam(String name, String value) {
+        for (Status s : Status.values()) if (s.wire().equals(value)) return s;
+        throw new InvalidInputException(name, "unknown status; one of active, suspended, resigned, archived, deactivated");
+    }
+
+    private static Instant instantParam(Context ctx, String name) {
+        String value = ctx.queryParam(name);
+        if (value == null || value.isEmpty()) return null;
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new InvalidInputException(name, "must be an RFC 3339 time");
+        }
+    }
+
+    static int intParam(Context ctx, String name, int fallback, int min, int max) {
+        return (int) longParam(ctx, name, fallback, min, max);
+    }
+
+    static long longParam(Context ctx, String name, long fallback, long min, long max) {
+        String value = ctx.queryParam(name);
+        if (value == null || value.isEmpty()) return fallback;
+        try {
+            long n = Long.parseLong(value);
+            if (n < min || n > max) throw new InvalidInputException(name, "must be between " + min + " and " + max);
+            return n;
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException(name, "must be an integer");
+        }
+    }
+}

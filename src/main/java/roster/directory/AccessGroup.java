@@ -1,0 +1,4 @@
+package roster.directory;
+
+/** An access-control permission group (门禁权限组). */
+public record AccessGroup(String id, String name) {}

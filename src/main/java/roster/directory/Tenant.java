@@ -1,0 +1,3 @@
+package roster.directory;
+
+public record Tenant(String id, String name) {}

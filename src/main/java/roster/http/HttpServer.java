@@ -1,0 +1,112 @@
+package roster.http;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import roster.Services;
+import roster.directory.CanonicalJson;
+
+/**
+ * The one HTTP server: every dialect and the admin API on one port, plus health, readiness and metrics.
+ * Request ids, access logs and the last-resort error answer live here; each dialect maps its own errors.
+ */
+public final class HttpServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+    private static final Logger access = LoggerFactory.getLogger("roster.access");
+    /** Bodies larger than this are refused; a fixture for POST /admin/v1/load is streamed and has no limit. */
+    public static final long MAX_BODY_BYTES = 10L * 1024 * 1024;
+
+    private final Javalin app;
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    public HttpServer(Services services, List<Function<Services, Dialect>> dialects) {
+        this.app = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.useVirtualThreads = false;
+            config.http.maxRequestSize = MAX_BODY_BYTES;
+            config.jsonMapper(new JavalinJackson(CanonicalJson.MAPPER, false));
+            config.jetty.modifyServer(server -> server.setStopTimeout(20_000)); // in-flight requests finish on SIGTERM
+            config.jetty.modifyHttpConfiguration(http -> http.setSendServerVersion(false));
+        });
+        app.before(ctx -> {
+            RequestIds.assign(ctx);
+            ctx.attribute("roster.start", System.nanoTime());
+            if (ctx.contentLength() > MAX_BODY_BYTES && !ctx.path().equals("/admin/v1/load")) {
+                throw new io.javalin.http.HttpResponseException(HttpStatus.CONTENT_TOO_LARGE.getCode(), "request body too large");
+            }
+        });
+        app.after(this::logAccess);
+        app.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
+        app.get("/readyz", ctx -> {
+            boolean up = services.database().ping();
+            ctx.status(up ? 200 : 503).json(Map.of("status", up ? "ready" : "database unavailable"));
+        });
+        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
+        List<Dialect> mounted = dialects.stream().map(d -> d.apply(services)).toList();
+        mounted.forEach(d -> d.register(app));
+        // Javalin maps exceptions by type; Roster maps them by path, so each dialect answers in its own envelope.
+        app.exception(Exception.class, (e, ctx) -> {
+            if (!(e instanceof io.javalin.http.HttpResponseException) && !isExpected(e)) {
+                log.error("unhandled error on {} {} (request {})", ctx.method(), ctx.path(), RequestIds.of(ctx), e);
+            }
+            Dialect owner = mounted.stream().filter(d -> d.paths().stream().anyMatch(ctx.path()::startsWith)).findFirst().orElse(null);
+            if (owner != null) {
+                owner.answer(e, ctx);
+            } else {
+                int status = e instanceof io.javalin.http.HttpResponseException h ? h.getStatus() : 500;
+                ctx.status(status).json(Map.of("error", status == 500 ? "internal error" : e.getMessage(), "request_id", RequestIds.of(ctx)));
+            }
+        });
+        app.error(404, ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty()) {
+                ctx.json(Map.of("error", "not found", "request_id", RequestIds.of(ctx)));
+            }
+        });
+    }
+
+    /** Errors of the caller's making, which a dialect answers without a stack trace in the log. */
+    private static boolean isExpected(Exception e) {
+        return e instanceof roster.directory.InvalidInputException || e instanceof roster.directory.NotFoundException
+                || e instanceof roster.query.Cursors.InvalidCursorException || e instanceof DialectException;
+    }
+
+    public HttpServer start(String host, int port) {
+        app.start(host, port);
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    private void logAccess(Context ctx) {
+        Long start = ctx.attribute("roster.start");
+        long nanos = start == null ? 0 : System.nanoTime() - start;
+        String route = ctx.endpointHandlerPath();
+        Timer.builder("http.server.requests").tag("method", ctx.method().name()).tag("route", route)
+                .tag("status", String.valueOf(ctx.statusCode())).register(metrics).record(java.time.Duration.ofNanos(nanos));
+        // the path only: query strings can carry access tokens (bizapi)
+        MDC.put("request_id", RequestIds.of(ctx));
+        try {
+            access.info("{} {} {} {}ms", ctx.method(), ctx.path(), ctx.statusCode(), nanos / 1_000_000);
+        } finally {
+            MDC.remove("request_id");
+        }
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

@@ -1,0 +1,144 @@
+package roster.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The connection pools and the two kinds of transaction Roster uses. SQLite allows one writer at a time,
+ * so writes go through a pool of one connection that opens its transactions with BEGIN IMMEDIATE (taking
+ * the write lock up front instead of failing on upgrade); reads use their own pool and, in WAL mode, never
+ * wait for the writer. PostgreSQL uses one pool for both.
+ */
+public final class Database implements AutoCloseable {
+
+    public enum Kind { SQLITE, POSTGRESQL }
+
+    private final Kind kind;
+    private final HikariDataSource readPool;
+    private final HikariDataSource writePool;
+    private final Jdbi reader;
+    private final Jdbi writer;
+
+    private Database(Kind kind, HikariDataSource readPool, HikariDataSource writePool) {
+        this.kind = kind;
+        this.readPool = readPool;
+        this.writePool = writePool;
+        this.reader = Jdbi.create(readPool);
+        this.writer = writePool == readPool ? reader : Jdbi.create(writePool);
+    }
+
+    public static Database open(String jdbcUrl) {
+        Database db = jdbcUrl.startsWith("jdbc:sqlite:") ? openSqlite(jdbcUrl) : openPostgres(jdbcUrl);
+        db.migrate();
+        return db;
+    }
+
+    private static Database openSqlite(String jdbcUrl) {
+        Path file = Path.of(jdbcUrl.substring("jdbc:sqlite:".length()).replaceFirst("\\?.*$", ""));
+        try {
+            if (file.getParent() != null) Files.createDirectories(file.getParent());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot create data folder " + file.getParent(), e);
+        }
+        HikariDataSource read = pool("roster-read", sqlite(jdbcUrl, SQLiteConfig.TransactionMode.DEFERRED), 4);
+        HikariDataSource write = pool("roster-write", sqlite(jdbcUrl, SQLiteConfig.TransactionMode.IMMEDIATE), 1);
+        return new Database(Kind.SQLITE, read, write);
+    }
+
+    private static DataSource sqlite(String jdbcUrl, SQLiteConfig.TransactionMode mode) {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        // NORMAL in WAL mode: a power loss may lose the last commits, never corrupt the file or half-apply one.
+        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        config.setBusyTimeout(30_000);
+        config.setTransactionMode(mode);
+        config.setCacheSize(-65_536); // 64 MiB page cache per connection
+        config.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        SQLiteDataSource ds = new SQLiteDataSource(config);
+        ds.setUrl(jdbcUrl);
+        return ds;
+    }
+
+    private static Database openPostgres(String jdbcUrl) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("roster");
+        config.setJdbcUrl(jdbcUrl);
+        config.setMaximumPoolSize(10);
+        HikariDataSource pool = new HikariDataSource(config);
+        return new Database(Kind.POSTGRESQL, pool, pool);
+    }
+
+    private static HikariDataSource pool(String name, DataSource dataSource, int size) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(name);
+        config.setDataSource(dataSource);
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(1);
+        return new HikariDataSource(config);
+    }
+
+    private void migrate() {
+        Flyway.configure()
+                .dataSource(writePool)
+                .locations("classpath:db/migration")
+                .placeholders(Map.of("binary", kind == Kind.SQLITE ? "BLOB" : "BYTEA"))
+                .load()
+                .migrate();
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Runs work in a read-only transaction: one consistent snapshot for everything it reads. */
+    public <T> T read(HandleCallback<T, RuntimeException> work) {
+        return reader.inTransaction(readIsolation(), handle -> {
+            if (kind == Kind.POSTGRESQL) handle.execute("SET TRANSACTION READ ONLY");
+            return work.withHandle(handle);
+        });
+    }
+
+    /** Runs work in a write transaction: all of it commits, or none of it. */
+    public <T> T write(HandleCallback<T, RuntimeException> work) {
+        return writer.inTransaction(work);
+    }
+
+    public void useWrite(java.util.function.Consumer<Handle> work) {
+        write(handle -> {
+            work.accept(handle);
+            return null;
+        });
+    }
+
+    /** PostgreSQL's default READ COMMITTED takes a new snapshot per statement; a page and its count need one. */
+    private TransactionIsolationLevel readIsolation() {
+        return kind == Kind.POSTGRESQL ? TransactionIsolationLevel.REPEATABLE_READ : TransactionIsolationLevel.UNKNOWN;
+    }
+
+    /** True when the database answers; used by the readiness check. */
+    public boolean ping() {
+        try (var connection = readPool.getConnection()) {
+            return connection.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (writePool != readPool) writePool.close();
+        readPool.close();
+    }
+}
