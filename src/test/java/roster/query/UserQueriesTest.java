@@ -1,0 +1,126 @@
+package roster.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import roster.TestServer;
+import roster.directory.Status;
+import roster.directory.User;
+import roster.fixture.FixtureReader;
+import roster.store.UserRows;
+
+/**
+ * The query core against a plain model of the same users: offset pages read through the per-block counters
+ * must equal the naive sorted list at every depth, for every status filter, before and after changes.
+ */
+class UserQueriesTest {
+
+    static TestServer server;
+    static UserQueries queries;
+    static final Status[] STATUSES = Status.values();
+    static final int USERS = 700;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+        queries = server.services.queries();
+        StringBuilder users = new StringBuilder();
+        for (int i = 1; i <= USERS; i++) {
+            // nums spread over several counter blocks (4096 nums each), statuses and departments mixed
+            long num = i * 37L + (i % 3) * 4000L;
+            users.append(i > 1 ? "," : "").append("{\"id\":\"u").append(i).append("\",\"num\":").append(num)
+                    .append(",\"status\":\"").append(STATUSES[i % STATUSES.length].wire()).append("\",\"departments\":[\"")
+                    .append(i % 4 == 0 ? "child" : "root").append("\"]")
+                    .append(i % 5 == 0 ? ",\"acs\":{\"groups\":[\"g\"]}" : "").append("}");
+        }
+        load("{\"tenants\":[{\"id\":\"q\",\"departments\":[{\"id\":\"root\",\"name\":\"R\"},{\"id\":\"child\",\"name\":\"C\",\"parent\":\"root\"}],"
+                + "\"access_groups\":[{\"id\":\"g\"}],\"users\":[" + users + "]}]}");
+    }
+
+    static void load(String json) {
+        new FixtureReader(server.services.directory(), n -> {}).load(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    /** All users of the filter, the slow obvious way: keyset pages to the end. */
+    static List<String> everyone(UserFilter filter) {
+        List<String> ids = new ArrayList<>();
+        Long after = null;
+        do {
+            UserQueries.KeysetPage page = queries.keysetPage(filter, Order.NUM, after, 97, UserRows.Detail.PROFILE);
+            page.users().forEach(u -> ids.add(u.id()));
+            after = page.next();
+        } while (after != null);
+        return ids;
+    }
+
+    static List<String> ids(List<User> users) {
+        return users.stream().map(User::id).toList();
+    }
+
+    @Test
+    void offsetPagesAtEveryDepthMatchTheSortedList() {
+        List<UserFilter> filters = List.of(
+                UserFilter.tenant("q"),
+                UserFilter.tenant("q").statuses(Set.of(Status.ACTIVE)),
+                UserFilter.tenant("q").statuses(Set.of(Status.SUSPENDED, Status.ARCHIVED)),
+                UserFilter.tenant("q").within(Scope.departments(List.of("child"))));
+        for (UserFilter filter : filters) {
+            List<String> all = everyone(filter);
+            assertThat(queries.count(filter)).isEqualTo(all.size());
+            for (int limit : new int[] {1, 10, 50}) {
+                for (int offset = 0; offset <= all.size() + limit; offset += 23) {
+                    UserQueries.OffsetPage page = queries.offsetPage(filter, Order.NUM, offset, limit, UserRows.Detail.PROFILE);
+                    assertThat(page.total()).isEqualTo(all.size());
+                    List<String> expected = all.subList(Math.min(offset, all.size()), Math.min(offset + limit, all.size()));
+                    assertThat(ids(page.users())).as("offset %d limit %d %s", offset, limit, filter).isEqualTo(expected);
+                }
+            }
+        }
+    }
+
+    @Test
+    void countsFollowChangesOfStatusAndDeletions() {
+        UserFilter active = UserFilter.tenant("q").statuses(Set.of(Status.ACTIVE));
+        long before = queries.count(active);
+        load("{\"tenants\":[{\"id\":\"q\",\"users\":[{\"id\":\"u2\",\"status\":\"active\",\"departments\":[\"root\"]},{\"id\":\"u5\",\"deleted\":true}]}]}");
+        // u2 was suspended and is now active; u5 was active (5 % 5 == 0) and is gone
+        assertThat(queries.count(active)).isEqualTo(before);
+        assertThat(queries.count(UserFilter.tenant("q"))).isEqualTo(USERS - 1);
+        assertThat(everyone(active)).contains("u2").doesNotContain("u5");
+    }
+
+    @Test
+    void keysetPagesFollowTheSequenceAndFilters() {
+        List<String> members = everyone(UserFilter.tenant("q").onlyAccessGroupMembers());
+        assertThat(members).isNotEmpty().allSatisfy(id -> assertThat(Integer.parseInt(id.substring(1)) % 5).isZero());
+        UserQueries.KeysetPage bySeq = queries.keysetPage(UserFilter.tenant("q").changedAfter(10L), Order.SEQUENCE, 10L, 5, UserRows.Detail.PROFILE);
+        assertThat(bySeq.users()).extracting(User::sequence).containsExactly(11L, 12L, 13L, 14L, 15L);
+        assertThat(bySeq.next()).isEqualTo(15L);
+    }
+
+    @Test
+    void pageTokensAreBoundToTheirQueryAndCannotBeAltered() {
+        Cursors cursors = server.services.cursors();
+        String token = cursors.encode("app1|list", 42);
+        assertThat(cursors.decode("app1|list", token)).isEqualTo(42);
+        assertThatThrownBy(() -> cursors.decode("app2|list", token)).isInstanceOf(Cursors.InvalidCursorException.class);
+        char[] chars = token.toCharArray();
+        chars[5] = chars[5] == 'A' ? 'B' : 'A';
+        assertThatThrownBy(() -> cursors.decode("app1|list", new String(chars))).isInstanceOf(Cursors.InvalidCursorException.class);
+        assertThatThrownBy(() -> cursors.decode("app1|list", "%%%")).isInstanceOf(Cursors.InvalidCursorException.class);
+        assertThatThrownBy(() -> cursors.decode("app1|list", "")).isInstanceOf(Cursors.InvalidCursorException.class);
+    }
+}
