@@ -32,7 +32,6 @@ public final class TestServer implements AutoCloseable {
     public final Services services;
     public final HttpServer server;
     public final String baseUrl;
-    public final HttpClient http = HttpClient.newHttpClient();
     private final String pgDatabase;
 
     private TestServer(Path dataDir, String jdbcUrl, String pgDatabase) {
@@ -95,21 +94,34 @@ public final class TestServer implements AutoCloseable {
     }
 
     public HttpResponse<String> admin(String method, String path, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .header("Authorization", "Bearer " + ADMIN_TOKEN)
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return send(request.build());
+        return new Client(baseUrl).admin(method, path, body);
     }
 
     public HttpResponse<String> send(HttpRequest request) {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        return new Client(baseUrl).send(request);
+    }
+
+    /** An HTTP client of one Roster server, in-process or a separate process. */
+    public record Client(String baseUrl) {
+        private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+        public HttpResponse<String> admin(String method, String path, String body) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                    .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                    .header("Content-Type", "application/json")
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+            return send(request.build());
+        }
+
+        public HttpResponse<String> send(HttpRequest request) {
+            try {
+                return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
     }
 
