@@ -25,6 +25,8 @@ import roster.directory.NotFoundException;
 import roster.directory.TenantWriter;
 import roster.fixture.FixtureReader;
 import roster.fixture.FixtureWriter;
+import roster.dialect.bizapi.BizapiDialect;
+import roster.dialect.enos.EnosDialect;
 import roster.http.Dialect;
 import roster.http.HttpServer;
 
@@ -37,7 +39,9 @@ public final class Roster implements Runnable {
     /** Every API the server speaks. A new dialect is one package and one line here. */
     static List<Function<Services, Dialect>> dialects(String adminToken) {
         return List.of(
-                services -> new AdminApi(services, adminToken));
+                services -> new AdminApi(services, adminToken),
+                services -> new EnosDialect(services),
+                services -> new BizapiDialect(services));
     }
 
     public static void main(String[] args) {
