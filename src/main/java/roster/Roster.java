@@ -20,13 +20,13 @@ import picocli.CommandLine.Parameters;
 import roster.admin.AdminApi;
 import roster.auth.Keys;
 import roster.config.Settings;
+import roster.dialect.bizapi.BizapiDialect;
+import roster.dialect.enos.EnosDialect;
 import roster.directory.InvalidInputException;
 import roster.directory.NotFoundException;
 import roster.directory.TenantWriter;
 import roster.fixture.FixtureReader;
 import roster.fixture.FixtureWriter;
-import roster.dialect.bizapi.BizapiDialect;
-import roster.dialect.enos.EnosDialect;
 import roster.http.Dialect;
 import roster.http.HttpServer;
 
