@@ -20,6 +20,8 @@ import picocli.CommandLine.Parameters;
 import roster.admin.AdminApi;
 import roster.auth.Keys;
 import roster.config.Settings;
+import roster.dialect.bizapi.BizapiDialect;
+import roster.dialect.enos.EnosDialect;
 import roster.directory.InvalidInputException;
 import roster.directory.NotFoundException;
 import roster.directory.TenantWriter;
@@ -37,7 +39,9 @@ public final class Roster implements Runnable {
     /** Every API the server speaks. A new dialect is one package and one line here. */
     static List<Function<Services, Dialect>> dialects(String adminToken) {
         return List.of(
-                services -> new AdminApi(services, adminToken));
+                services -> new AdminApi(services, adminToken),
+                services -> new EnosDialect(services),
+                services -> new BizapiDialect(services));
     }
 
     public static void main(String[] args) {
