@@ -46,5 +46,13 @@ class ServerBasicsTest {
     void unknownPathsAre404JsonNot500() {
         HttpResponse<String> r = server.send(HttpRequest.newBuilder(URI.create(server.baseUrl + "/no/such/thing")).build());
         assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(r.body()).contains("not found");
+    }
+
+    @Test
+    void unknownPathsUnderADialectGetThatDialectsEnvelope() {
+        HttpResponse<String> admin = server.admin("GET", "/admin/v1/nothing", null);
+        assertThat(admin.statusCode()).isEqualTo(404);
+        assertThat(admin.body()).contains("\"request_id\"").contains("\"message\"");
     }
 }

@@ -60,7 +60,7 @@ public final class HttpServer implements AutoCloseable {
             if (!(e instanceof io.javalin.http.HttpResponseException) && !isExpected(e)) {
                 log.error("unhandled error on {} {} (request {})", ctx.method(), ctx.path(), RequestIds.of(ctx), e);
             }
-            Dialect owner = mounted.stream().filter(d -> d.paths().stream().anyMatch(ctx.path()::startsWith)).findFirst().orElse(null);
+            Dialect owner = owner(mounted, ctx);
             if (owner != null) {
                 owner.answer(e, ctx);
             } else {
@@ -68,11 +68,17 @@ public final class HttpServer implements AutoCloseable {
                 ctx.status(status).json(Map.of("error", status == 500 ? "internal error" : e.getMessage(), "request_id", RequestIds.of(ctx)));
             }
         });
+        // an unknown path under a dialect's prefix still gets that dialect's envelope
         app.error(404, ctx -> {
-            if (ctx.result() == null || ctx.result().isEmpty()) {
-                ctx.json(Map.of("error", "not found", "request_id", RequestIds.of(ctx)));
-            }
+            if (ctx.result() != null && !ctx.result().isEmpty()) return;
+            Dialect owner = owner(mounted, ctx);
+            if (owner != null) owner.answer(new io.javalin.http.NotFoundResponse("no such endpoint"), ctx);
+            else ctx.json(Map.of("error", "not found", "request_id", RequestIds.of(ctx)));
         });
+    }
+
+    private static Dialect owner(List<Dialect> dialects, Context ctx) {
+        return dialects.stream().filter(d -> d.paths().stream().anyMatch(ctx.path()::startsWith)).findFirst().orElse(null);
     }
 
     /** Errors of the caller's making, which a dialect answers without a stack trace in the log. */
