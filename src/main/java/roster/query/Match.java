@@ -64,8 +64,8 @@ public record Match(List<Field> fields, Op op, List<Object> values) {
                 args.addAll(values);
                 return c + " IN (" + Sql.placeholders(values) + ")";
             }
-            case CONTAINS -> { args.add(pattern()); return "LOWER(" + c + ") LIKE ? ESCAPE '\\'"; }
-            case NOT_CONTAINS -> { args.add(pattern()); return "(" + c + " IS NULL OR NOT (LOWER(" + c + ") LIKE ? ESCAPE '\\'))"; }
+            case CONTAINS -> { args.add(pattern()); return "LOWER(" + c + ") LIKE ? ESCAPE '!'"; }
+            case NOT_CONTAINS -> { args.add(pattern()); return "(" + c + " IS NULL OR NOT (LOWER(" + c + ") LIKE ? ESCAPE '!'))"; }
             case IS_NULL -> { return c + " IS NULL"; }
             case NOT_NULL -> { return c + " IS NOT NULL"; }
             case GREATER -> { args.add(values.get(0)); return c + " > ?"; }
@@ -75,9 +75,9 @@ public record Match(List<Field> fields, Op op, List<Object> values) {
         }
     }
 
-    /** %text% with LIKE's own characters escaped, lower-cased as the column is. */
+    /** %text% with LIKE's own characters escaped by '!' (a backslash would trip Jdbi's SQL lexer), lower-cased as the column is. */
     private String pattern() {
         String text = String.valueOf(values.get(0)).toLowerCase(java.util.Locale.ROOT);
-        return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return "%" + text.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
     }
 }
