@@ -20,6 +20,7 @@ import picocli.CommandLine.Parameters;
 import roster.admin.AdminApi;
 import roster.auth.Keys;
 import roster.config.Settings;
+import roster.dialect.authing.AuthingDialect;
 import roster.dialect.bizapi.BizapiDialect;
 import roster.dialect.enos.EnosDialect;
 import roster.directory.InvalidInputException;
@@ -40,6 +41,7 @@ public final class Roster implements Runnable {
     static List<Function<Services, Dialect>> dialects(String adminToken) {
         return List.of(
                 services -> new AdminApi(services, adminToken),
+                services -> new AuthingDialect(services),
                 services -> new EnosDialect(services),
                 services -> new BizapiDialect(services));
     }

@@ -103,6 +103,11 @@ public final class UserQueries {
         if (f.updatedFrom() != null) sql.where("u.updated_at >= ?", f.updatedFrom().toEpochMilli());
         if (f.updatedTo() != null) sql.where("u.updated_at <= ?", f.updatedTo().toEpochMilli());
         if (f.afterSequence() != null) sql.where("u.seq > ?", f.afterSequence());
+        for (Match m : f.matches()) {
+            List<Object> args = new ArrayList<>();
+            String condition = m.sql(args);
+            sql.where(condition, args.toArray());
+        }
         return sql;
     }
 

@@ -1,0 +1,284 @@
+package roster.dialect.authing;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import roster.Services;
+import roster.auth.Keys;
+import roster.directory.CanonicalJson;
+import roster.directory.ConflictException;
+import roster.directory.Directory;
+import roster.directory.InvalidInputException;
+import roster.directory.NotFoundException;
+import roster.directory.TenantApp;
+import roster.directory.User;
+import roster.http.Dialect;
+import roster.http.RequestIds;
+import roster.query.Match;
+import roster.query.Scope;
+import roster.query.UserFilter;
+import roster.query.UserQueries;
+import roster.store.UserRows;
+
+/**
+ * Authing management API v3, user calls: what cn.authing:authing-java-sdk and authing-node-sdk send.
+ * Every answer is HTTP 200 with the outcome in the body's statusCode (see {@link AuthingError}).
+ */
+public final class AuthingDialect implements Dialect {
+
+    private static final Logger log = LoggerFactory.getLogger(AuthingDialect.class);
+    private static final String BASE = "/api/v3";
+    private static final String TOKEN_PATH = BASE + "/get-management-token";
+    static final String SCOPE = "authing:management";
+    private static final String CALLER = "authing.caller";
+
+    private final Directory directory;
+    private final UserQueries queries;
+    private final Services services;
+    private final ManagementTokens tokens;
+    private final RequestSignature signatures;
+    private final byte[] identityKey;
+
+    public AuthingDialect(Services services) {
+        this.services = services;
+        this.directory = services.directory();
+        this.queries = services.queries();
+        this.tokens = new ManagementTokens(services.tokens(), services.keys(), services.clock());
+        this.signatures = new RequestSignature(directory, services.apps(), services.database(), services.clock());
+        this.identityKey = services.keys().derive("authing-identity-id");
+    }
+
+    @Override
+    public List<String> paths() {
+        return List.of(BASE + "/");
+    }
+
+    @Override
+    public void register(Javalin app) {
+        app.before(BASE + "/*", ctx -> {
+            if (!ctx.path().equals(TOKEN_PATH)) ctx.attribute(CALLER, authenticate(ctx));
+        });
+        app.post(TOKEN_PATH, this::managementToken);
+        app.get(BASE + "/list-users", ctx -> listUsers(ctx, ListUsersQuery.fromQueryString(ctx, visible(ctx))));
+        app.post(BASE + "/list-users", ctx -> listUsers(ctx, ListUsersQuery.fromBody(AuthingRequests.body(ctx), visible(ctx))));
+        app.get(BASE + "/get-user", this::getUser);
+        app.post(BASE + "/create-user", this::createUser);
+        app.post(BASE + "/update-user", this::updateUser);
+        app.post(BASE + "/delete-users-batch", this::deleteUsers);
+        // registered last: any other path under /api/v3 gets Authing's envelope, not the server's plain 404
+        app.get(BASE + "/*", ctx -> { throw AuthingError.NO_SUCH_API.refuse("no such API: GET " + ctx.path()); });
+        app.post(BASE + "/*", ctx -> { throw AuthingError.NO_SUCH_API.refuse("no such API: POST " + ctx.path()); });
+    }
+
+    // ---- token and authorization
+
+    private void managementToken(Context ctx) {
+        JsonNode body = AuthingRequests.body(ctx);
+        String id = AuthingRequests.text(body.get("accessKeyId"), "accessKeyId");
+        String secret = AuthingRequests.text(body.get("accessKeySecret"), "accessKeySecret");
+        if (id == null || secret == null) throw AuthingError.BAD_REQUEST.refuse("accessKeyId and accessKeySecret are required");
+        TenantApp app = services.apps().authenticate(id, secret).orElseThrow(AuthingError.BAD_CREDENTIALS::refuse);
+        if (!app.app().hasScope(SCOPE)) throw AuthingError.FORBIDDEN.refuse();
+        ManagementTokens.Issued issued = tokens.issue(app);
+        ObjectNode data = AuthingJson.MAPPER.createObjectNode().put("access_token", issued.jwt()).put("expires_in", issued.expiresIn());
+        ok(ctx, data);
+    }
+
+    /**
+     * The calling app, from any of Authing's three forms: the raw token (Java SDK), "Bearer token" (Go and
+     * Python SDKs) or a per-request signature (Node SDK). The Java SDK also sends the signature headers, but
+     * no signature: with a token present, none is asked for.
+     */
+    private TenantApp authenticate(Context ctx) {
+        String authorization = ctx.header("Authorization");
+        if (authorization == null || authorization.isBlank()) throw AuthingError.UNAUTHORIZED.refuse();
+        authorization = authorization.trim();
+        TenantApp app;
+        if (authorization.regionMatches(true, 0, RequestSignature.SCHEME, 0, RequestSignature.SCHEME.length())) {
+            app = signatures.verify(ctx, authorization);
+        } else {
+            String token = authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).trim() : authorization;
+            app = tokens.verify(token).flatMap(grant -> directory.app(grant.appId()))
+                    .orElseThrow(() -> AuthingError.UNAUTHORIZED.refuse("the management token is invalid, expired or revoked"));
+        }
+        if (!app.app().hasScope(SCOPE)) throw AuthingError.FORBIDDEN.refuse();
+        return app;
+    }
+
+    private static TenantApp caller(Context ctx) {
+        return ctx.attribute(CALLER);
+    }
+
+    /** The users the calling app may see. */
+    private static UserFilter visible(Context ctx) {
+        TenantApp app = caller(ctx);
+        return UserFilter.tenant(app.tenantId()).within(Scope.of(app.app().visibleTo()));
+    }
+
+    /** Writes are for keys that see the whole pool: a partial view cannot tell where a new user may go. */
+    private static TenantApp writer(Context ctx) {
+        TenantApp app = caller(ctx);
+        if (!app.app().visibleTo().all()) throw AuthingError.READ_ONLY.refuse();
+        return app;
+    }
+
+    // ---- users
+
+    private void listUsers(Context ctx, ListUsersQuery query) {
+        UserQueries.OffsetPage page = queries.offsetPage(query.filter(), query.order(), query.offset(), query.limit(), UserRows.Detail.PROFILE);
+        List<UserDto> list = page.users().stream().map(u -> UserDto.from(u, query.extras(), identityKey)).toList();
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("totalCount", page.total());
+        data.put("list", list);
+        ok(ctx, data);
+    }
+
+    private void getUser(Context ctx) {
+        String userId = ctx.queryParam("userId");
+        if (userId == null || userId.isBlank()) throw AuthingError.BAD_REQUEST.refuse("userId is required");
+        User user = find(ctx, ctx.queryParam("userIdType"), userId);
+        UserDto.Extras extras = new UserDto.Extras(AuthingRequests.boolParam(ctx, "withCustomData"),
+                AuthingRequests.boolParam(ctx, "withIdentities"), AuthingRequests.boolParam(ctx, "withDepartmentIds"));
+        ok(ctx, UserDto.from(user, extras, identityKey));
+    }
+
+    private void createUser(Context ctx) {
+        TenantApp app = writer(ctx);
+        JsonNode body = AuthingRequests.body(ctx);
+        rejectEncryptedPassword(body);
+        ObjectNode fields = UserInput.canonical(body, true);
+        if (!fields.hasNonNull("username") && !fields.hasNonNull("email") && !fields.hasNonNull("phone") && !fields.hasNonNull("external_id")) {
+            throw AuthingError.BAD_REQUEST.refuse("one of username, email, phone or externalId is required");
+        }
+        // Authing assigns user ids: 24 hex digits, as its own
+        fields.put("id", HexFormat.of().formatHex(Keys.randomBytes(12)));
+        User created = directory.createUser(app.tenantId(), CanonicalJson.convert(fields, User.class, "$"));
+        ok(ctx, UserDto.from(created, UserDto.Extras.ALL, identityKey));
+    }
+
+    private void updateUser(Context ctx) {
+        TenantApp app = writer(ctx);
+        JsonNode body = AuthingRequests.body(ctx);
+        rejectEncryptedPassword(body);
+        String userId = AuthingRequests.text(body.get("userId"), "userId");
+        if (userId == null || userId.isBlank()) throw AuthingError.BAD_REQUEST.refuse("userId is required");
+        String type = AuthingRequests.text(body.path("options").get("userIdType"), "options.userIdType");
+        User user = find(ctx, type, userId);
+        User updated = directory.patchUser(app.tenantId(), user.id(), UserInput.canonical(body, false));
+        ok(ctx, UserDto.from(updated, UserDto.Extras.ALL, identityKey));
+    }
+
+    private void deleteUsers(Context ctx) {
+        TenantApp app = writer(ctx);
+        JsonNode body = AuthingRequests.body(ctx);
+        JsonNode ids = body.get("userIds");
+        if (ids == null || !ids.isArray() || ids.isEmpty()) throw AuthingError.BAD_REQUEST.refuse("userIds must be a non-empty array");
+        if (ids.size() > 1000) throw AuthingError.BAD_REQUEST.refuse("userIds: at most 1000 at a time");
+        String type = AuthingRequests.text(body.path("options").get("userIdType"), "options.userIdType");
+        Set<String> resolved = new LinkedHashSet<>();
+        for (int i = 0; i < ids.size(); i++) {
+            String id = AuthingRequests.text(ids.get(i), "userIds[" + i + "]");
+            if (id == null) throw AuthingError.BAD_REQUEST.refuse("userIds[" + i + "] must be a string");
+            resolved.add(find(ctx, type, id).id());
+        }
+        // all or nothing: one transaction, each deletion its own change in the feed
+        directory.write(app.tenantId(), false, w -> {
+            resolved.forEach(w::deleteUser);
+            return null;
+        });
+        ok(ctx, Map.of("success", true));
+    }
+
+    /** A user the caller may see, by Authing's userIdType; 2004 when there is none. */
+    private User find(Context ctx, String userIdType, String value) {
+        Directory.UserKey key = switch (userIdType == null || userIdType.isBlank() ? "user_id" : userIdType) {
+            case "user_id" -> Directory.UserKey.ID;
+            case "username" -> Directory.UserKey.USERNAME;
+            case "email" -> Directory.UserKey.EMAIL;
+            case "phone" -> Directory.UserKey.PHONE;
+            case "external_id" -> Directory.UserKey.EXTERNAL_ID;
+            default -> throw AuthingError.BAD_REQUEST.refuse("userIdType must be user_id, username, email, phone or external_id");
+        };
+        TenantApp app = caller(ctx);
+        // the Java SDK does not encode GET parameters: a '+' in an email arrives as a space
+        String lookup = key == Directory.UserKey.EMAIL ? value.replace(' ', '+') : value;
+        User user = directory.user(app.tenantId(), key, lookup, UserRows.Detail.PROFILE)
+                .orElseThrow(() -> AuthingError.USER_NOT_FOUND.refuse("user not found: " + value));
+        if (!app.app().visibleTo().all()
+                && queries.count(visible(ctx).matching(Match.of(Match.Field.ID, Match.Op.EQUAL, user.id()))) == 0) {
+            throw AuthingError.USER_NOT_FOUND.refuse("user not found: " + value);
+        }
+        return user;
+    }
+
+    private static void rejectEncryptedPassword(JsonNode body) {
+        String type = body.path("options").path("passwordEncryptType").asText("none");
+        if (!type.equals("none") && !type.isEmpty()) {
+            throw AuthingError.BAD_REQUEST.refuse("options.passwordEncryptType: only none is supported (send the password over TLS)");
+        }
+    }
+
+    // ---- the envelope
+
+    private static void ok(Context ctx, Object data) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("statusCode", 200);
+        body.put("message", "操作成功");
+        body.put("apiCode", 20001);
+        body.put("requestId", RequestIds.of(ctx));
+        body.put("data", data);
+        write(ctx, body);
+    }
+
+    @Override
+    public void answer(Exception e, Context ctx) {
+        AuthingError error;
+        String message;
+        if (e instanceof AuthingError.Refusal r) {
+            error = r.error;
+            message = r.getMessage();
+        } else if (e instanceof ConflictException c) {
+            error = AuthingError.CONFLICT;
+            message = c.getMessage();
+        } else if (e instanceof InvalidInputException i) {
+            error = AuthingError.BAD_REQUEST;
+            message = i.getMessage();
+        } else if (e instanceof NotFoundException n) {
+            error = n.getMessage().startsWith("user ") ? AuthingError.USER_NOT_FOUND : AuthingError.NO_SUCH_API;
+            message = n.getMessage();
+        } else if (e instanceof HttpResponseException h) {
+            error = h.getStatus() == 413 || h.getStatus() < 500 ? AuthingError.BAD_REQUEST : AuthingError.INTERNAL;
+            message = h.getMessage();
+        } else {
+            error = AuthingError.INTERNAL;
+            message = error.message;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("statusCode", error.statusCode);
+        body.put("message", message);
+        if (error.apiCode != null) body.put("apiCode", error.apiCode);
+        body.put("requestId", RequestIds.of(ctx));
+        write(ctx, body);
+    }
+
+    /** HTTP 200 always: the Java SDK throws on any other status instead of reading statusCode. */
+    private static void write(Context ctx, Object body) {
+        try {
+            ctx.status(200).contentType("application/json; charset=utf-8").result(AuthingJson.MAPPER.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            log.error("cannot write an Authing answer", e);
+            ctx.status(500).result("{\"statusCode\":500,\"message\":\"internal error\"}");
+        }
+    }
+}
