@@ -37,7 +37,8 @@ public final class Roster implements Runnable {
     /** Every API the server speaks. A new dialect is one package and one line here. */
     static List<Function<Services, Dialect>> dialects(String adminToken) {
         return List.of(
-                services -> new AdminApi(services, adminToken));
+                services -> new AdminApi(services, adminToken),
+                services -> new roster.dialect.feishu.FeishuDialect(services));
     }
 
     public static void main(String[] args) {
