@@ -23,6 +23,7 @@ import roster.config.Settings;
 import roster.dialect.authing.AuthingDialect;
 import roster.dialect.bizapi.BizapiDialect;
 import roster.dialect.enos.EnosDialect;
+import roster.dialect.feishu.FeishuDialect;
 import roster.directory.InvalidInputException;
 import roster.directory.NotFoundException;
 import roster.directory.TenantWriter;
@@ -41,6 +42,7 @@ public final class Roster implements Runnable {
     static List<Function<Services, Dialect>> dialects(String adminToken) {
         return List.of(
                 services -> new AdminApi(services, adminToken),
+                services -> new FeishuDialect(services),
                 services -> new AuthingDialect(services),
                 services -> new EnosDialect(services),
                 services -> new BizapiDialect(services));

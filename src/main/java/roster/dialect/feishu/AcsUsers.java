@@ -1,0 +1,140 @@
+package roster.dialect.feishu;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import roster.Services;
+import roster.directory.Department;
+import roster.directory.Directory;
+import roster.directory.Face;
+import roster.directory.Status;
+import roster.directory.TenantApp;
+import roster.directory.User;
+import roster.query.Cursors;
+import roster.query.Order;
+import roster.query.Scope;
+import roster.query.UserFilter;
+import roster.query.UserQueries;
+import roster.store.UserRows;
+
+/**
+ * The Smart Access Control users of one app: the active users of its tenant that it may see and that belong to
+ * at least one access group, in num order, named by open id, union id or user id. Changes made here (card,
+ * face) are changes of the canonical user and get a change sequence number like any other.
+ */
+final class AcsUsers {
+
+    /** Page tokens answer one app and this list only; page_size and user_id_type may change between pages. */
+    private static final String LIST_BINDING = "|acs-users";
+
+    private final Directory directory;
+    private final UserQueries queries;
+    private final Cursors cursors;
+    private final OpenIds openIds;
+
+    AcsUsers(Services services) {
+        this.directory = services.directory();
+        this.queries = services.queries();
+        this.cursors = services.cursors();
+        this.openIds = new OpenIds(services.keys());
+    }
+
+    Wire.UserPage list(TenantApp app, UserIdType type, int pageSize, String pageToken) {
+        String binding = app.app().id() + LIST_BINDING;
+        Long after = pageToken == null ? null : cursors.decode(binding, pageToken);
+        UserQueries.KeysetPage page = queries.keysetPage(filter(app), Order.NUM, after, pageSize, UserRows.Detail.PROFILE);
+        List<AcsUser> items = page.users().stream().map(u -> view(app, type, u)).toList();
+        String next = page.next() == null ? null : cursors.encode(binding, page.next());
+        return new Wire.UserPage(items, next, next != null);
+    }
+
+    AcsUser get(TenantApp app, UserIdType type, String id) {
+        return view(app, type, resolve(app, type, id));
+    }
+
+    void setCard(TenantApp app, UserIdType type, String id, int card) {
+        User user = resolve(app, type, id);
+        ObjectNode acs = JsonNodeFactory.instance.objectNode().put("card", card);
+        directory.patchUser(app.tenantId(), user.id(), JsonNodeFactory.instance.objectNode().set("acs", acs));
+    }
+
+    /** The user's face image, or empty when none was uploaded. */
+    Optional<Face> face(TenantApp app, UserIdType type, String id) {
+        User user = resolve(app, type, id);
+        Face stored = user.acs().face();
+        if (stored == null) return Optional.empty();
+        byte[] data = directory.face(app.tenantId(), user.id());
+        return data == null ? Optional.empty() : Optional.of(new Face(stored.type(), data));
+    }
+
+    void setFace(TenantApp app, UserIdType type, String id, Face face) {
+        User user = resolve(app, type, id);
+        ObjectNode faceNode = JsonNodeFactory.instance.objectNode().put("type", face.type().wire()).put("data", face.data());
+        ObjectNode acs = JsonNodeFactory.instance.objectNode().set("face", faceNode);
+        directory.patchUser(app.tenantId(), user.id(), JsonNodeFactory.instance.objectNode().set("acs", acs));
+    }
+
+    // ---- naming and visibility
+
+    private static UserFilter filter(TenantApp app) {
+        return UserFilter.tenant(app.tenantId()).within(Scope.of(app.app().visibleTo())).onlyAccessGroupMembers();
+    }
+
+    /** The one place a canonical user becomes an ACS user. */
+    private AcsUser view(TenantApp app, UserIdType type, User user) {
+        return new AcsUser(new AcsUser.Feature(user.acs().card(), user.acs().face() != null), idOf(app, type, user));
+    }
+
+    private String idOf(TenantApp app, UserIdType type, User user) {
+        return switch (type) {
+            case USER_ID -> user.id();
+            case OPEN_ID -> openIds.id(OpenIds.Kind.OPEN, app.app().id(), app.tenantId(), user.id(), user.num());
+            case UNION_ID -> openIds.id(OpenIds.Kind.UNION, vendor(app), app.tenantId(), user.id(), user.num());
+        };
+    }
+
+    private static String vendor(TenantApp app) {
+        return app.app().vendor() == null ? app.tenantId() : app.app().vendor();
+    }
+
+    /** The user an id names, if this app may see it in the ACS list; otherwise 1490101, whatever the reason. */
+    private User resolve(TenantApp app, UserIdType type, String id) {
+        Optional<User> user = switch (type) {
+            case USER_ID -> directory.user(app.tenantId(), Directory.UserKey.ID, id, UserRows.Detail.PROFILE);
+            case OPEN_ID -> byDerivedId(app, OpenIds.Kind.OPEN, app.app().id(), id);
+            case UNION_ID -> byDerivedId(app, OpenIds.Kind.UNION, vendor(app), id);
+        };
+        return user.filter(u -> isListed(app, u)).orElseThrow(() -> FeishuException.of(FeishuError.USER_NOT_FOUND));
+    }
+
+    private Optional<User> byDerivedId(TenantApp app, OpenIds.Kind kind, String namespace, String id) {
+        OptionalLong num = openIds.num(kind, id);
+        if (num.isEmpty()) return Optional.empty();
+        return directory.user(app.tenantId(), Directory.UserKey.NUM, num.getAsLong(), UserRows.Detail.PROFILE)
+                .filter(u -> openIds.matches(kind, id, namespace, app.tenantId(), u.id(), u.num()));
+    }
+
+    /**
+     * The list's filter applied to one user already read: active, in an access group, and visible to the app
+     * (named in visible_to, or in one of its departments or below). Walking up the user's few departments costs
+     * a handful of primary-key reads, where asking the list query for one user could scan far past it.
+     */
+    private boolean isListed(TenantApp app, User user) {
+        if (user.status() != Status.ACTIVE || user.acs().groups().isEmpty()) return false;
+        var visible = app.app().visibleTo();
+        if (visible.all() || visible.users().contains(user.id())) return true;
+        Set<String> roots = Set.copyOf(visible.departments());
+        Set<String> seen = new HashSet<>();
+        for (String dept : user.departments()) {
+            for (String d = dept; d != null && seen.add(d); ) {
+                if (roots.contains(d)) return true;
+                d = directory.department(app.tenantId(), d).map(Department::parent).orElse(null);
+            }
+        }
+        return false;
+    }
+}
