@@ -32,6 +32,8 @@ public final class TestServer implements AutoCloseable {
     public final Services services;
     public final HttpServer server;
     public final String baseUrl;
+    /** For answers that are not text (face images). */
+    public final HttpClient http = Client.HTTP;
     private final String pgDatabase;
 
     private TestServer(Path dataDir, String jdbcUrl, String pgDatabase) {

@@ -87,7 +87,7 @@ public final class AdminApi implements Dialect {
                 ctx -> directory.departments(tenantOf(ctx)),
                 (ctx, id) -> directory.department(tenantOf(ctx), id),
                 (ctx, d) -> directory.write(tenantOf(ctx), false, w -> {
-                    if (directory.department(tenantOf(ctx), d.id()).isPresent()) throw new ConflictException("$.id", "department " + d.id() + " exists");
+                    if (w.hasDepartment(d.id())) throw new ConflictException("$.id", "department " + d.id() + " exists");
                     return w.putDepartment("$", d);
                 }),
                 (ctx, d) -> directory.write(tenantOf(ctx), false, w -> w.putDepartment("$", d)),
@@ -101,7 +101,7 @@ public final class AdminApi implements Dialect {
                 ctx -> directory.accessGroups(tenantOf(ctx)),
                 (ctx, id) -> directory.accessGroup(tenantOf(ctx), id),
                 (ctx, g) -> directory.write(tenantOf(ctx), false, w -> {
-                    if (directory.accessGroup(tenantOf(ctx), g.id()).isPresent()) throw new ConflictException("$.id", "access group " + g.id() + " exists");
+                    if (w.hasAccessGroup(g.id())) throw new ConflictException("$.id", "access group " + g.id() + " exists");
                     w.putAccessGroup("$", g);
                     return g;
                 }),

@@ -188,6 +188,14 @@ public final class TenantWriter {
         groups.remove(id);
     }
 
+    public boolean hasDepartment(String id) {
+        return departments.contains(id);
+    }
+
+    public boolean hasAccessGroup(String id) {
+        return groups.contains(id);
+    }
+
     private void requireDepartment(String id, String path) {
         if (!departments.contains(id)) missingDepartments.putIfAbsent(id, path);
     }

@@ -68,9 +68,11 @@ public final class HttpServer implements AutoCloseable {
                 ctx.status(status).json(Map.of("error", status == 500 ? "internal error" : e.getMessage(), "request_id", RequestIds.of(ctx)));
             }
         });
-        // an unknown path under a dialect's prefix still gets that dialect's envelope
+        // an unknown path under a dialect's prefix still gets that dialect's envelope (Javalin's own answer to an
+        // unmatched path is plain text; every dialect answers in JSON)
         app.error(404, ctx -> {
-            if (ctx.result() != null && !ctx.result().isEmpty()) return;
+            String type = ctx.res().getContentType();
+            if (type != null && type.contains("json")) return;
             Dialect owner = owner(mounted, ctx);
             if (owner != null) owner.answer(new io.javalin.http.NotFoundResponse("no such endpoint"), ctx);
             else ctx.json(Map.of("error", "not found", "request_id", RequestIds.of(ctx)));

@@ -80,6 +80,30 @@ public final class UserQueries {
         return db.read(h -> filter.isCountable() ? blocks(h, filter).total() : count(h, filter));
     }
 
+    /**
+     * Whether one user, already read, is in the scope: named by it, or a member of one of its departments or of
+     * a department below. Walks up from the user's few departments, so it costs a handful of index reads where
+     * asking the list query for one user could scan the scope's members.
+     */
+    public boolean inScope(String tenantId, Scope scope, User user) {
+        if (scope.all() || scope.users().contains(user.id())) return true;
+        if (scope.departments().isEmpty() || user.departments().isEmpty()) return false;
+        return db.read(h -> {
+            Sql sql = new Sql();
+            List<Object> args = new ArrayList<>(List.of(tenantId));
+            args.addAll(user.departments());
+            args.add(tenantId);
+            String text = "WITH RECURSIVE up(id) AS (SELECT id FROM departments WHERE tenant_id = ? AND id IN ("
+                    + Sql.placeholders(user.departments()) + ") UNION SELECT d.parent_id FROM departments d JOIN up ON d.id = up.id "
+                    + "WHERE d.tenant_id = ? AND d.parent_id IS NOT NULL) SELECT COUNT(*) FROM up WHERE id IN ("
+                    + Sql.placeholders(scope.departments()) + ")";
+            args.addAll(scope.departments());
+            var query = h.createQuery(text);
+            for (int i = 0; i < args.size(); i++) query.bind(i, args.get(i));
+            return query.mapTo(Long.class).one() > 0;
+        });
+    }
+
     private long count(Handle h, UserFilter filter) {
         return where(filter).select(h, "COUNT(*)", "").mapTo(Long.class).one();
     }

@@ -25,7 +25,6 @@ import roster.directory.TenantApp;
 import roster.directory.User;
 import roster.http.Dialect;
 import roster.http.RequestIds;
-import roster.query.Match;
 import roster.query.Scope;
 import roster.query.UserFilter;
 import roster.query.UserQueries;
@@ -215,8 +214,7 @@ public final class AuthingDialect implements Dialect {
         String lookup = key == Directory.UserKey.EMAIL ? value.replace(' ', '+') : value;
         User user = directory.user(app.tenantId(), key, lookup, UserRows.Detail.PROFILE)
                 .orElseThrow(() -> AuthingError.USER_NOT_FOUND.refuse("user not found: " + value));
-        if (!app.app().visibleTo().all()
-                && queries.count(visible(ctx).matching(Match.of(Match.Field.ID, Match.Op.EQUAL, user.id()))) == 0) {
+        if (!queries.inScope(app.tenantId(), Scope.of(app.app().visibleTo()), user)) {
             throw AuthingError.USER_NOT_FOUND.refuse("user not found: " + value);
         }
         return user;

@@ -2,13 +2,10 @@ package roster.dialect.feishu;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import roster.Services;
-import roster.directory.Department;
 import roster.directory.Directory;
 import roster.directory.Face;
 import roster.directory.Status;
@@ -118,23 +115,9 @@ final class AcsUsers {
                 .filter(u -> openIds.matches(kind, id, namespace, app.tenantId(), u.id(), u.num()));
     }
 
-    /**
-     * The list's filter applied to one user already read: active, in an access group, and visible to the app
-     * (named in visible_to, or in one of its departments or below). Walking up the user's few departments costs
-     * a handful of primary-key reads, where asking the list query for one user could scan far past it.
-     */
+    /** The list's filter applied to one user already read: active, in an access group, visible to the app. */
     private boolean isListed(TenantApp app, User user) {
-        if (user.status() != Status.ACTIVE || user.acs().groups().isEmpty()) return false;
-        var visible = app.app().visibleTo();
-        if (visible.all() || visible.users().contains(user.id())) return true;
-        Set<String> roots = Set.copyOf(visible.departments());
-        Set<String> seen = new HashSet<>();
-        for (String dept : user.departments()) {
-            for (String d = dept; d != null && seen.add(d); ) {
-                if (roots.contains(d)) return true;
-                d = directory.department(app.tenantId(), d).map(Department::parent).orElse(null);
-            }
-        }
-        return false;
+        return user.status() == Status.ACTIVE && !user.acs().groups().isEmpty()
+                && queries.inScope(app.tenantId(), Scope.of(app.app().visibleTo()), user);
     }
 }
