@@ -32,6 +32,8 @@ public class GenerateFixture {
                         + (1 + random.nextInt(90)) + "\"],\"custom_data\":{\"level\":" + random.nextInt(10)
                         + "},\"acs\":{\"groups\":" + groups + ",\"card\":" + (100000 + i) + ",\"face\":null}}");
             }
+            // an administrator of the whole tenant, for the EnOS list (one bcrypt hash on load)
+            out.write(",\n{\"id\":\"admin\",\"num\":" + (n + 1) + ",\"username\":\"admin\",\"name\":\"Bench Admin\",\"password\":\"bench-admin-password\",\"departments\":[\"root\"],\"admin_of\":[\"*\"]}");
             out.write("],\"apps\":[\n");
             out.write("{\"id\":\"bench_feishu\",\"secret\":\"bench-feishu-secret-01\",\"scopes\":[\"acs:users\",\"contact:user.employee_id:readonly\"]},\n");
             out.write("{\"id\":\"bench_authing\",\"secret\":\"bench-authing-secret-1\",\"scopes\":[\"authing:management\"]},\n");

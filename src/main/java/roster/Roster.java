@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import roster.admin.AdminApi;
 import roster.auth.Keys;
+import roster.bench.Ceiling;
 import roster.config.Settings;
 import roster.dialect.authing.AuthingDialect;
 import roster.dialect.bizapi.BizapiDialect;
@@ -40,12 +41,14 @@ public final class Roster implements Runnable {
 
     /** Every API the server speaks. A new dialect is one package and one line here. */
     static List<Function<Services, Dialect>> dialects(String adminToken) {
-        return List.of(
+        List<Function<Services, Dialect>> dialects = new java.util.ArrayList<>(List.of(
                 services -> new AdminApi(services, adminToken),
                 services -> new FeishuDialect(services),
                 services -> new AuthingDialect(services),
                 services -> new EnosDialect(services),
-                services -> new BizapiDialect(services));
+                services -> new BizapiDialect(services)));
+        if (Ceiling.enabled()) dialects.add(services -> new Ceiling(adminToken));
+        return dialects;
     }
 
     public static void main(String[] args) {
