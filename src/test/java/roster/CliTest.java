@@ -75,8 +75,8 @@ class CliTest {
     @Test
     void serveStartsOnAFreePortAndExitsZeroOnSigterm() throws Exception {
         TestServer.Database db = TestServer.freshDatabase();
+        Process serve = start(db, List.of("serve"));
         try {
-            Process serve = start(db, List.of("serve"));
             BufferedReader out = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
             String ready = out.readLine();
             assertThat(ready).startsWith("Roster listening on http://127.0.0.1:");
@@ -92,6 +92,7 @@ class CliTest {
             assertThat(serve.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(serve.exitValue()).isZero();
         } finally {
+            serve.destroyForcibly(); // never leave a server behind, whatever failed
             TestServer.dropDatabase(db);
         }
     }

@@ -28,6 +28,8 @@ public final class UserRows {
 
     /** How much of a user a read brings back. */
     public enum Detail {
+        /** The users row alone: departments and access groups are not read (left empty), for lists that show neither. */
+        ROW,
         /** Everything but the face image bytes (a face shows as a Face with null data) and the password hash. */
         PROFILE,
         /** Everything but the password hash. */
@@ -139,6 +141,7 @@ public final class UserRows {
     /** Maps users rows (selected with COLUMNS) and fills in memberships and, as detail asks, faces and hashes. */
     public static List<User> read(Handle h, String tenantId, List<User> rows, Detail detail) {
         if (rows.isEmpty()) return rows;
+        if (detail == Detail.ROW) return rows.stream().map(row -> row.passwordHash() == null ? row : row.with().passwordHash(null).build()).toList();
         List<String> ids = rows.stream().map(User::id).toList();
         Map<String, List<String>> departments = memberships(h, "user_departments", "dept_id", tenantId, ids);
         Map<String, List<String>> groups = memberships(h, "user_groups", "group_id", tenantId, ids);

@@ -81,7 +81,7 @@ public final class BizapiDialect implements Dialect {
                 .within(Scope.departments(List.of(org.id())))
                 .changedAfter(lastSequence);
         // users.seq is the user's latest change, so each user comes once, where its latest change puts it
-        UserQueries.KeysetPage page = services.queries().keysetPage(filter, Order.SEQUENCE, null, limit, UserRows.Detail.PROFILE);
+        UserQueries.KeysetPage page = services.queries().keysetPage(filter, Order.SEQUENCE, null, limit, UserRows.Detail.ROW);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("code", 0);
         body.put("data", page.users().stream().map(OrgTreeUserVO::of).toList());

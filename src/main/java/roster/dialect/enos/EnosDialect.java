@@ -110,7 +110,7 @@ public final class EnosDialect implements Dialect {
         UserFilter filter = UserFilter.tenant(app.tenantId()).within(Scope.of(app.app().visibleTo()));
         if (!administrator.administersWholeTenant()) filter = filter.within(Scope.departments(administrator.adminOf()));
         UserQueries.OffsetPage page = services.queries().offsetPage(filter, Order.NUM, (long) pageNo * pageSize, pageSize,
-                UserRows.Detail.PROFILE);
+                UserRows.Detail.ROW);
         portalAnswer(ctx, new UserListData(new Pagination(page.total(), pageSize, pageNo),
                 page.users().stream().map(ApiUserDTO::of).toList()));
     }

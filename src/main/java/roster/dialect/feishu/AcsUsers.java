@@ -43,7 +43,7 @@ final class AcsUsers {
     Wire.UserPage list(TenantApp app, UserIdType type, int pageSize, String pageToken) {
         String binding = app.app().id() + LIST_BINDING;
         Long after = pageToken == null ? null : cursors.decode(binding, pageToken);
-        UserQueries.KeysetPage page = queries.keysetPage(filter(app), Order.NUM, after, pageSize, UserRows.Detail.PROFILE);
+        UserQueries.KeysetPage page = queries.keysetPage(filter(app), Order.NUM, after, pageSize, UserRows.Detail.ROW);
         List<AcsUser> items = page.users().stream().map(u -> view(app, type, u)).toList();
         String next = page.next() == null ? null : cursors.encode(binding, page.next());
         return new Wire.UserPage(items, next, next != null);

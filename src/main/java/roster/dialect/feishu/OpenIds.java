@@ -82,12 +82,30 @@ final class OpenIds {
         return Arrays.copyOf(Keys.hmacSha256(tagKeys[kind.ordinal()], message), TAG_BYTES);
     }
 
+    /**
+     * Ciphers ready for each kind and direction, one set per thread: a list page makes fifty ids, and creating
+     * and keying a Cipher each time (provider lookup, AES key schedule) cost more than the encryption.
+     */
+    private final ThreadLocal<Cipher[]> ciphers = ThreadLocal.withInitial(() -> {
+        Cipher[] all = new Cipher[Kind.values().length * 2];
+        try {
+            for (Kind kind : Kind.values()) {
+                for (int i = 0; i < 2; i++) {
+                    // ECB over exactly one block is the block cipher itself: a keyed permutation, deterministic by design
+                    Cipher cipher = Cipher.getInstance("AES/ECB/NoPadding");
+                    cipher.init(i == 0 ? Cipher.ENCRYPT_MODE : Cipher.DECRYPT_MODE, blockKeys[kind.ordinal()]);
+                    all[kind.ordinal() * 2 + i] = cipher;
+                }
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+        return all;
+    });
+
     private byte[] crypt(Kind kind, int mode, byte[] block) {
         try {
-            // ECB over exactly one block is the block cipher itself: a keyed permutation, deterministic by design
-            Cipher cipher = Cipher.getInstance("AES/ECB/NoPadding");
-            cipher.init(mode, blockKeys[kind.ordinal()]);
-            return cipher.doFinal(block);
+            return ciphers.get()[kind.ordinal() * 2 + (mode == Cipher.ENCRYPT_MODE ? 0 : 1)].doFinal(block);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
