@@ -21,6 +21,11 @@ class CliTest {
     record Run(int exit, String out, String err) {}
 
     static Process start(TestServer.Database db, List<String> args) throws IOException {
+        return start(db, args, null);
+    }
+
+    /** Starts a process; with stderrLog its stderr goes to that file (a long-running server must not fill a pipe). */
+    static Process start(TestServer.Database db, List<String> args, Path stderrLog) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "roster.Roster"));
         command.addAll(args);
@@ -31,6 +36,7 @@ class CliTest {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("ROSTER_PORT", "0");
         pb.environment().put("ROSTER_ADMIN_TOKEN", TestServer.ADMIN_TOKEN);
+        if (stderrLog != null) pb.redirectError(stderrLog.toFile());
         return pb.start();
     }
 

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import roster.Services;
 import roster.directory.CanonicalJson;
+import roster.store.Database;
 
 /**
  * The one HTTP server: every dialect and the admin API on one port, plus health, readiness and metrics.
@@ -26,6 +27,10 @@ public final class HttpServer implements AutoCloseable {
     private static final Logger access = LoggerFactory.getLogger("roster.access");
     /** Bodies larger than this are refused; a fixture for POST /admin/v1/load is streamed and has no limit. */
     public static final long MAX_BODY_BYTES = 10L * 1024 * 1024;
+
+    /** What a caller is told when the database stays busy past its wait (see Database.isBusy). */
+    public static final String BUSY_MESSAGE = "the directory is busy with another write (e.g. a load); retry shortly";
+    static final int BUSY_RETRY_AFTER_SECONDS = 2;
 
     private final Javalin app;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -56,7 +61,14 @@ public final class HttpServer implements AutoCloseable {
         List<Dialect> mounted = dialects.stream().map(d -> d.apply(services)).toList();
         mounted.forEach(d -> d.register(app));
         // Javalin maps exceptions by type; Roster maps them by path, so each dialect answers in its own envelope.
-        app.exception(Exception.class, (e, ctx) -> {
+        app.exception(Exception.class, (failure, ctx) -> {
+            Exception e = failure;
+            if (Database.isBusy(e)) {
+                // not a fault: the caller may retry. Every dialect answers an HttpResponseException by its status.
+                log.warn("database busy on {} {} (request {}): {}", ctx.method(), ctx.path(), RequestIds.of(ctx), e.toString());
+                ctx.header("Retry-After", String.valueOf(BUSY_RETRY_AFTER_SECONDS));
+                e = new io.javalin.http.HttpResponseException(HttpStatus.SERVICE_UNAVAILABLE.getCode(), BUSY_MESSAGE);
+            }
             if (!(e instanceof io.javalin.http.HttpResponseException) && !isExpected(e)) {
                 log.error("unhandled error on {} {} (request {})", ctx.method(), ctx.path(), RequestIds.of(ctx), e);
             }

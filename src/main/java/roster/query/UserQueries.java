@@ -176,11 +176,13 @@ public final class UserQueries {
      * (every change to a user moves it, so the cache can never be stale: it only spares the read).
      */
     private Blocks blocks(Handle h, UserFilter filter) {
-        long lastSeq = h.createQuery("SELECT last_seq FROM tenants WHERE id = ?").bind(0, filter.tenantId())
-                .mapTo(Long.class).findOne().orElse(0L);
+        // created_at too: a tenant deleted and created again starts its sequence over, and must not meet the
+        // counters of its namesake
+        String version = h.createQuery("SELECT last_seq || '@' || created_at FROM tenants WHERE id = ?").bind(0, filter.tenantId())
+                .mapTo(String.class).findOne().orElse("none");
         Set<String> statuses = new TreeSet<>();
         filter.statuses().forEach(s -> statuses.add(s.wire()));
-        String key = filter.tenantId() + "|" + statuses + "|" + lastSeq;
+        String key = filter.tenantId() + "|" + statuses + "|" + version;
         Blocks cached = blockCache.get(key);
         if (cached != null) return cached;
         Sql sql = new Sql();

@@ -62,7 +62,10 @@ public final class Database implements AutoCloseable {
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         // NORMAL in WAL mode: a power loss may lose the last commits, never corrupt the file or half-apply one.
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-        config.setBusyTimeout(30_000);
+        // how long a write waits for another process's write lock (a load) before it is answered "busy";
+        // a busy_timeout in the URL (jdbc:sqlite:FILE?busy_timeout=MS) takes precedence
+        var timeout = java.util.regex.Pattern.compile("[?&]busy_timeout=(\\d+)").matcher(jdbcUrl);
+        config.setBusyTimeout(timeout.find() ? Integer.parseInt(timeout.group(1)) : 30_000);
         config.setTransactionMode(mode);
         config.setCacheSize(-65_536); // 64 MiB page cache per connection
         config.setTempStore(SQLiteConfig.TempStore.MEMORY);
@@ -138,6 +141,25 @@ public final class Database implements AutoCloseable {
     /** PostgreSQL's default READ COMMITTED takes a new snapshot per statement; a page and its count need one. */
     private TransactionIsolationLevel readIsolation() {
         return kind == Kind.POSTGRESQL ? TransactionIsolationLevel.REPEATABLE_READ : TransactionIsolationLevel.UNKNOWN;
+    }
+
+    /**
+     * Whether a failure means "the database is busy, try again" rather than a fault: SQLite's write lock held past
+     * the busy timeout (a long load in another process), no pooled connection free in time, or PostgreSQL giving
+     * up on a lock, a serialization conflict or a deadlock. The server answers these 503 with Retry-After.
+     */
+    public static boolean isBusy(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException) return true;
+            if (t instanceof org.sqlite.SQLiteException s) {
+                var code = s.getResultCode();
+                if (code == org.sqlite.SQLiteErrorCode.SQLITE_BUSY || code == org.sqlite.SQLiteErrorCode.SQLITE_LOCKED
+                        || code.name().startsWith("SQLITE_BUSY_") || code.name().startsWith("SQLITE_LOCKED_")) return true;
+            }
+            if (t instanceof SQLException s && s.getSQLState() != null
+                    && java.util.Set.of("55P03", "40001", "40P01").contains(s.getSQLState())) return true;
+        }
+        return false;
     }
 
     /** True when the database answers; used by the readiness check. */

@@ -48,7 +48,7 @@ class ChangeSequenceTest {
     @Test
     void aReaderFollowingTheFeedDuringConcurrentWritesSeesEveryChangeOnceInOrder() throws Exception {
         int writers = 4;
-        int opsPerWriter = 60;
+        int opsPerWriter = roster.Stress.scale(60);
         ExecutorService pool = Executors.newFixedThreadPool(writers + 1);
         AtomicBoolean writing = new AtomicBoolean(true);
         List<Long> seen = java.util.Collections.synchronizedList(new ArrayList<>());

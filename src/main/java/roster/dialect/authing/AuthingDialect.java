@@ -256,7 +256,8 @@ public final class AuthingDialect implements Dialect {
             error = n.getMessage().startsWith("user ") ? AuthingError.USER_NOT_FOUND : AuthingError.NO_SUCH_API;
             message = n.getMessage();
         } else if (e instanceof HttpResponseException h) {
-            error = h.getStatus() == 413 || h.getStatus() < 500 ? AuthingError.BAD_REQUEST : AuthingError.INTERNAL;
+            error = h.getStatus() == 413 || h.getStatus() < 500 ? AuthingError.BAD_REQUEST
+                    : h.getStatus() == 503 ? AuthingError.UNAVAILABLE : AuthingError.INTERNAL;
             message = h.getMessage();
         } else {
             error = AuthingError.INTERNAL;

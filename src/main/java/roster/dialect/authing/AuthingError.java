@@ -15,7 +15,8 @@ enum AuthingError {
     NO_SUCH_API(404, null, "no such API"),
     USER_NOT_FOUND(404, 2004, "user not found"),
     CONFLICT(409, null, "conflict"),
-    INTERNAL(500, null, "internal error");
+    INTERNAL(500, null, "internal error"),
+    UNAVAILABLE(503, null, "the directory is busy, retry shortly");
 
     final int statusCode;
     final Integer apiCode;

@@ -184,7 +184,8 @@ public final class BizapiDialect implements Dialect {
                 status = 500;
             }
             Map<String, Object> body = new LinkedHashMap<>();
-            body.put("error", status == 500 ? "server_error" : error.code);
+            // RFC 6749 names both server failures: server_error, and temporarily_unavailable (busy, retry)
+            body.put("error", status == 500 ? "server_error" : status == 503 ? "temporarily_unavailable" : error.code);
             body.put("error_description", status == 500 ? "internal error" : description);
             noStore(ctx);
             if (error == OAuthError.INVALID_CLIENT) ctx.header("WWW-Authenticate", "Basic realm=\"roster\"");

@@ -223,6 +223,7 @@ public final class FeishuDialect implements Dialect {
         if (e instanceof HttpResponseException h && h.getStatus() >= 400 && h.getStatus() < 500) {
             return FeishuException.field("body", null, h.getMessage()); // e.g. a body over the server's size limit
         }
+        if (e instanceof HttpResponseException h && h.getStatus() == 503) return FeishuException.of(FeishuError.UNAVAILABLE);
         return FeishuException.of(FeishuError.INTERNAL);
     }
 

@@ -17,7 +17,9 @@ public enum FeishuError {
     // non-2xx status (every SDK takes a 2xx body as the image), so it is "user not found" with 404.
     FACE_NOT_FOUND(1490101, 404, "user face not found"),
     // Decision: not documented by Feishu; only for failures of Roster itself, never for bad input.
-    INTERNAL(1490002, 500, "internal error");
+    INTERNAL(1490002, 500, "internal error"),
+    // Decision: not documented by Feishu either; the database stayed busy (e.g. during a load): retry later.
+    UNAVAILABLE(1490002, 503, "the directory is busy, retry shortly");
 
     final int code;
     final int status;

@@ -28,7 +28,7 @@ import roster.TestServer;
 class BizapiConcurrentSyncTest {
 
     static final int WRITERS = 4;
-    static final int CHANGES_PER_WRITER = 30;
+    static final int CHANGES_PER_WRITER = roster.Stress.scale(30);
     static final List<String> DEPARTMENTS = List.of("acme", "eng", "eng-platform", "sales");
     static TestServer server;
 
