@@ -86,7 +86,8 @@ public final class HttpServer implements AutoCloseable {
     /** Errors of the caller's making, which a dialect answers without a stack trace in the log. */
     private static boolean isExpected(Exception e) {
         return e instanceof roster.directory.InvalidInputException || e instanceof roster.directory.NotFoundException
-                || e instanceof roster.query.Cursors.InvalidCursorException || e instanceof DialectException;
+                || e instanceof roster.query.Cursors.InvalidCursorException || e instanceof DialectException
+                || e instanceof roster.auth.RateLimits.Exceeded;
     }
 
     public HttpServer start(String host, int port) {
