@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import roster.DemoApps;
 import roster.TestServer;
 
 /**
@@ -54,10 +55,10 @@ class RateLimitTest {
 
     @Test
     void feishuAnswers99991400With429AndItsHeaders() {
-        String token = Wire.feishuToken(server, Wire.FEISHU_APP, Wire.FEISHU_SECRET);
-        for (HttpResponse<String> r : refusals(() -> Wire.feishuGet(server, token, "/open-apis/acs/v1/users"), 200)) {
+        String token = DemoApps.feishuToken(server, DemoApps.FEISHU_APP, DemoApps.FEISHU_SECRET);
+        for (HttpResponse<String> r : refusals(() -> DemoApps.feishuGet(server, token, "/open-apis/acs/v1/users"), 200)) {
             assertThat(r.statusCode()).isEqualTo(429);
-            JsonNode body = Wire.json(r);
+            JsonNode body = DemoApps.json(r);
             assertThat(body.path("code").asInt()).isEqualTo(99991400);
             assertThat(body.path("msg").asText()).isEqualTo("request trigger frequency limit");
             assertThat(r.headers().firstValue("x-ogw-ratelimit-limit")).hasValue(String.valueOf(LIMIT));
@@ -68,16 +69,16 @@ class RateLimitTest {
 
     @Test
     void authingAnswersStatusCode429InItsHttp200Envelope() {
-        String token = Wire.authingToken(server, Wire.AUTHING_APP, Wire.AUTHING_SECRET);
+        String token = DemoApps.authingToken(server, DemoApps.AUTHING_APP, DemoApps.AUTHING_SECRET);
         List<HttpResponse<String>> refused = new ArrayList<>();
         for (int i = 0; i < BURST; i++) {
-            HttpResponse<String> r = Wire.authingGet(server, token, "/api/v3/list-users");
+            HttpResponse<String> r = DemoApps.authingGet(server, token, "/api/v3/list-users");
             assertThat(r.statusCode()).isEqualTo(200);
-            if (Wire.json(r).path("statusCode").asInt() != 200) refused.add(r);
+            if (DemoApps.json(r).path("statusCode").asInt() != 200) refused.add(r);
         }
         assertThat(refused).hasSizeGreaterThanOrEqualTo(BURST - 2 * LIMIT);
         for (HttpResponse<String> r : refused) {
-            JsonNode body = Wire.json(r);
+            JsonNode body = DemoApps.json(r);
             assertThat(body.path("statusCode").asInt()).isEqualTo(429);
             assertThat(body.path("requestId").asText()).isNotEmpty();
         }
@@ -85,12 +86,12 @@ class RateLimitTest {
 
     @Test
     void enosGatewayAnswersInItsEnvelopeWithHttp429() {
-        String token = Wire.enosGatewayToken(server, Wire.ENOS_APP, Wire.ENOS_SECRET);
+        String token = DemoApps.enosGatewayToken(server, DemoApps.ENOS_APP, DemoApps.ENOS_SECRET);
         // the list without a signed-in user is refused (31401) once through the gateway: the limit comes first
-        for (HttpResponse<String> r : refusals(() -> Wire.enosPost(server, token, Wire.ENOS_SECRET,
+        for (HttpResponse<String> r : refusals(() -> DemoApps.enosPost(server, token, DemoApps.ENOS_SECRET,
                 "/app-portal-service/v2.2/user/list", "{}", null), 401)) {
             assertThat(r.statusCode()).isEqualTo(429);
-            JsonNode body = Wire.json(r);
+            JsonNode body = DemoApps.json(r);
             assertThat(body.path("status").asInt()).isEqualTo(429);
             assertThat(body.path("business").asText()).isEqualTo("apim-token-service");
             assertThat(r.headers().firstValue("Retry-After")).isPresent();
@@ -99,43 +100,43 @@ class RateLimitTest {
 
     @Test
     void bizapiAnswersItsFailEnvelopeWith429AndTheTokenEndpointSlowDown() {
-        String token = Wire.bizToken(server, Wire.BIZ_APP, Wire.BIZ_SECRET);
-        for (HttpResponse<String> r : refusals(() -> Wire.bizList(server, token, Wire.BIZ_APP, "1"), 200)) {
+        String token = DemoApps.bizToken(server, DemoApps.BIZ_APP, DemoApps.BIZ_SECRET);
+        for (HttpResponse<String> r : refusals(() -> DemoApps.bizList(server, token, DemoApps.BIZ_APP, "1"), 200)) {
             assertThat(r.statusCode()).isEqualTo(429);
-            JsonNode body = Wire.json(r);
+            JsonNode body = DemoApps.json(r);
             assertThat(body.path("code").asInt()).isEqualTo(429);
             assertThat(body.path("status").asText()).isEqualTo("fail");
             assertThat(body.path("data").isObject()).isTrue();
         }
         HttpResponse<String> last = null;
         for (int i = 0; i < BURST; i++) {
-            last = server.send(Wire.request(server, "/oauth2/token").header("Content-Type", "application/x-www-form-urlencoded")
+            last = server.send(DemoApps.request(server, "/oauth2/token").header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_id="
-                            + Wire.BIZ_APP + "&client_secret=" + Wire.BIZ_SECRET)).build());
+                            + DemoApps.BIZ_APP + "&client_secret=" + DemoApps.BIZ_SECRET)).build());
             if (last.statusCode() == 429) break;
         }
         assertThat(last.statusCode()).isEqualTo(429);
-        assertThat(Wire.json(last).path("error").asText()).isEqualTo("slow_down");
+        assertThat(DemoApps.json(last).path("error").asText()).isEqualTo("slow_down");
     }
 
     @Test
     void anotherAppKeepsItsOwnAllowance() {
-        String token = Wire.feishuToken(server, "cli_demo_feishu_eng", "feishu-demo-secret-0002");
+        String token = DemoApps.feishuToken(server, "cli_demo_feishu_eng", "feishu-demo-secret-0002");
         // one call right after another app's burst: its own window is fresh
-        String other = Wire.bizToken(server, Wire.BIZ_APP, Wire.BIZ_SECRET);
-        refusals(() -> Wire.bizList(server, other, Wire.BIZ_APP, "1"), 200);
-        assertThat(Wire.feishuGet(server, token, "/open-apis/acs/v1/users").statusCode()).isEqualTo(200);
+        String other = DemoApps.bizToken(server, DemoApps.BIZ_APP, DemoApps.BIZ_SECRET);
+        refusals(() -> DemoApps.bizList(server, other, DemoApps.BIZ_APP, "1"), 200);
+        assertThat(DemoApps.feishuGet(server, token, "/open-apis/acs/v1/users").statusCode()).isEqualTo(200);
     }
 
     @Test
     void twoServersOnOneDatabaseShareTheCounter() {
         try (TestServer second = server.alongside(TestServer.rateLimit(LIMIT))) {
-            String token = Wire.feishuToken(server, "cli_demo_feishu_eng", "feishu-demo-secret-0002");
+            String token = DemoApps.feishuToken(server, "cli_demo_feishu_eng", "feishu-demo-secret-0002");
             int passed = 0;
             long start = System.currentTimeMillis();
             for (int i = 0; i < BURST; i++) {
                 TestServer target = i % 2 == 0 ? server : second;
-                if (Wire.feishuGet(target, token, "/open-apis/acs/v1/users").statusCode() == 200) passed++;
+                if (DemoApps.feishuGet(target, token, "/open-apis/acs/v1/users").statusCode() == 200) passed++;
             }
             long windows = System.currentTimeMillis() / 1000 - start / 1000 + 1;
             // one counter for both: at most LIMIT per window; two counters would let twice as many through

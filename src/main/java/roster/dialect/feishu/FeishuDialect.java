@@ -183,9 +183,15 @@ public final class FeishuDialect implements Dialect {
 
     /** The multipart upload: file part "files", fields file_type (jpg/png) and file_name; the bytes must be that image. */
     private static Face uploadedFace(Context ctx) {
-        UploadedFile file = ctx.isMultipartFormData() ? ctx.uploadedFile("files") : null;
+        UploadedFile file;
+        String fileType;
+        try {
+            file = ctx.isMultipartFormData() ? ctx.uploadedFile("files") : null;
+            fileType = blankToNull(ctx.formParam("file_type"));
+        } catch (Exception e) { // Jetty's parser refuses a malformed or truncated multipart body (an IOException Javalin rethrows unchecked)
+            throw FeishuException.field("files", null, "the multipart/form-data body is malformed");
+        }
         if (file == null) throw FeishuException.field("files", null, "a multipart file part named files is required");
-        String fileType = blankToNull(ctx.formParam("file_type"));
         if (fileType == null || !(fileType.equals("jpg") || fileType.equals("png"))) {
             throw FeishuException.field("file_type", fileType, "file_type must be jpg or png");
         }
