@@ -174,6 +174,15 @@ class BadInputPropertyTest {
         return server.send(call.request()); // a dropped connection or a timeout throws and fails the try
     }
 
+    /**
+     * A URI Jetty cannot route (an encoded "/" or NUL in the path, ".." segments) is refused by Jetty itself before
+     * any dialect sees it: a 400 with {"code","msg","message","error"}, the one answer not in the dialect's envelope.
+     */
+    static boolean refusedByJetty(Call call, HttpResponse<String> r, JsonNode body) {
+        return r.statusCode() == 400 && body.path("code").asInt() == 400 && body.has("msg") && body.has("error")
+                && !body.has("request_id") && !body.has("status") && !r.headers().firstValue(RequestIds.HEADER).isPresent();
+    }
+
     static void noStackTrace(HttpResponse<String> r) {
         assertThat(r.body()).doesNotContain("\tat ", "at roster.", "at java.", "Exception:", "org.eclipse.jetty", "Caused by");
     }
@@ -193,7 +202,7 @@ class BadInputPropertyTest {
                         new Call("feishu", "list " + n + "=" + v, at(users + "?" + n + "=" + enc(v)).header("Authorization", "Bearer " + feishuToken).GET().build())),
                 Combinators.combine(junkText(), Arbitraries.of("get", "face")).as((id, what) -> new Call("feishu", what + " id " + id,
                         at(users + "/" + enc(id) + (what.equals("face") ? "/face" : "")).header("Authorization", "Bearer " + feishuToken).GET().build())),
-                junkText().map(v -> new Call("feishu", "face is_cropped=" + v, at(users + "/u1001/face?user_id_type=user_id&is_cropped=" + enc(v))
+                junkText().filter(v -> !v.isEmpty()).map(v -> new Call("feishu", "face is_cropped=" + v, at(users + "/u1001/face?user_id_type=user_id&is_cropped=" + enc(v))
                         .header("Authorization", "Bearer " + feishuToken).GET().build())),
                 Combinators.combine(junkBody(), contentType()).as((b, t) -> new Call("feishu", "patch body " + t + " " + b,
                         at(users + "/u1001?user_id_type=user_id").header("Authorization", "Bearer " + feishuToken).header("Content-Type", t)
@@ -228,11 +237,13 @@ class BadInputPropertyTest {
         noStackTrace(r);
         assertThat(r.statusCode()).as(r.body()).isBetween(200, 499);
         JsonNode body = DemoApps.json(r);
+        if (refusedByJetty(call, r, body)) return;
+        if (body.path("code").asInt() == 0 && call.label().startsWith("list ")) return; // an empty optional parameter: a read
         assertThat(body.path("code").isInt()).as(r.body()).isTrue();
         assertThat(body.path("code").asInt()).as(r.body()).isNotZero();
         assertThat(body.path("msg").isTextual()).isTrue();
         if (r.statusCode() == 200) assertThat(call.request().uri().getPath()).endsWith("tenant_access_token/internal");
-        if (body.path("code").asInt() != r.statusCode()) assertThat(r.headers().firstValue("X-Tt-Logid")).isPresent(); // else Jetty refused the URI itself
+        assertThat(r.headers().firstValue("X-Tt-Logid")).isPresent();
     }
 
     // ---- authing
@@ -291,9 +302,7 @@ class BadInputPropertyTest {
         HttpResponse<String> r = send(call);
         noStackTrace(r);
         JsonNode body = DemoApps.json(r);
-        // a URI Jetty cannot route (e.g. an encoded "/" or NUL in the path) is refused by Jetty itself, before any
-        // dialect: a 400 with {"code","msg","message","error"}, the one answer that is not Authing's HTTP 200
-        if (r.statusCode() == 400 && body.path("code").asInt() == 400 && call.label().startsWith("path ")) return;
+        if (refusedByJetty(call, r, body)) return;
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(body.path("statusCode").asInt()).as(r.body()).isIn(200, 400, 401, 403, 404);
         assertThat(body.path("message").isTextual()).isTrue();
@@ -351,6 +360,7 @@ class BadInputPropertyTest {
         HttpResponse<String> r = send(call);
         noStackTrace(r);
         JsonNode body = DemoApps.json(r);
+        if (refusedByJetty(call, r, body)) return;
         if (r.statusCode() == 200) { // the list ignores fields it does not know and pagination is optional: a read
             assertThat(call.label()).as(r.body()).startsWith("list body ");
             return;
@@ -457,6 +467,6 @@ class BadInputPropertyTest {
         if (r.statusCode() == 200 && call.request().method().equals("GET")) return; // a junk filter value may simply match nothing
         assertThat(r.statusCode()).as(r.body()).isBetween(400, 499);
         assertThat(body.path("error").isTextual()).as(r.body()).isTrue();
-        if (body.path("code").asInt() != r.statusCode()) assertThat(body.path("request_id").isTextual()).isTrue(); // else Jetty refused the URI itself
+        if (!refusedByJetty(call, r, body)) assertThat(body.path("request_id").isTextual()).isTrue();
     }
 }
