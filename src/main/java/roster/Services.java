@@ -3,6 +3,7 @@ package roster;
 import java.time.Clock;
 import roster.auth.AppCredentials;
 import roster.auth.Keys;
+import roster.auth.RateLimits;
 import roster.auth.SecretBox;
 import roster.auth.Tokens;
 import roster.config.Settings;
@@ -23,7 +24,8 @@ public record Services(
         ChangeFeed changes,
         Cursors cursors,
         Tokens tokens,
-        AppCredentials apps) {
+        AppCredentials apps,
+        RateLimits rateLimits) {
 
     public static Services open(Settings settings, Clock clock) {
         Keys keys = Keys.load(settings.dataDir(), System.getenv("ROSTER_SECRET_KEY"));
@@ -36,7 +38,8 @@ public record Services(
         }
         Directory directory = new Directory(db, new SecretBox(keys), clock);
         return new Services(settings, clock, keys, db, directory, new UserQueries(db), new ChangeFeed(db),
-                new Cursors(keys), new Tokens(db, keys, clock), new AppCredentials(directory));
+                new Cursors(keys), new Tokens(db, keys, clock), new AppCredentials(directory),
+                new RateLimits(db, clock, settings.rateLimitPerSecond()));
     }
 
     /** A process with another master key could not open the app secrets; say so at start, not at first use. */

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import roster.config.Settings;
 import roster.http.HttpServer;
 
@@ -35,12 +36,15 @@ public final class TestServer implements AutoCloseable {
     /** For answers that are not text (face images). */
     public final HttpClient http = Client.HTTP;
     private final String pgDatabase;
+    /** False for a second server on another's database: closing it leaves the database to its owner. */
+    private final boolean ownsDatabase;
 
-    private TestServer(Path dataDir, String jdbcUrl, String pgDatabase) {
+    private TestServer(Path dataDir, String jdbcUrl, String pgDatabase, boolean ownsDatabase, UnaryOperator<Settings> tweak) {
         this.dataDir = dataDir;
         this.jdbcUrl = jdbcUrl;
         this.pgDatabase = pgDatabase;
-        Settings settings = new Settings("127.0.0.1", 0, dataDir, jdbcUrl, ADMIN_TOKEN, 0);
+        this.ownsDatabase = ownsDatabase;
+        Settings settings = tweak.apply(new Settings("127.0.0.1", 0, dataDir, jdbcUrl, ADMIN_TOKEN, 0));
         this.services = Services.open(settings, Clock.systemUTC());
         this.server = new HttpServer(services, Roster.dialects(ADMIN_TOKEN)).start("127.0.0.1", 0);
         this.baseUrl = "http://127.0.0.1:" + server.port();
@@ -51,8 +55,23 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start() {
+        return start(UnaryOperator.identity());
+    }
+
+    /** A server whose settings differ from the defaults, e.g. a tiny rate limit. */
+    public static TestServer start(UnaryOperator<Settings> tweak) {
         Database fresh = freshDatabase();
-        return new TestServer(fresh.dataDir, fresh.jdbcUrl, fresh.pgDatabase);
+        return new TestServer(fresh.dataDir, fresh.jdbcUrl, fresh.pgDatabase, true, tweak);
+    }
+
+    /** A second server on this one's database and master key, as a second process of one service would be. */
+    public TestServer alongside(UnaryOperator<Settings> tweak) {
+        return new TestServer(dataDir, jdbcUrl, pgDatabase, false, tweak);
+    }
+
+    /** Settings with another rate limit (requests per second per app). */
+    public static UnaryOperator<Settings> rateLimit(int perSecond) {
+        return s -> new Settings(s.host(), s.port(), s.dataDir(), s.jdbcUrl(), s.adminToken(), perSecond);
     }
 
     /** A fresh database (and data folder) for tests that run Roster themselves, e.g. as a process. */
@@ -145,6 +164,6 @@ public final class TestServer implements AutoCloseable {
     public void close() {
         server.close();
         services.database().close();
-        dropDatabase(new Database(dataDir, jdbcUrl, pgDatabase));
+        if (ownsDatabase) dropDatabase(new Database(dataDir, jdbcUrl, pgDatabase));
     }
 }

@@ -288,7 +288,8 @@ public final class AdminApi implements Dialect {
 
     private static JsonNode tree(Context ctx) {
         try {
-            JsonNode node = CanonicalJson.MAPPER.readTree(ctx.body());
+            // JSON is UTF-8 (RFC 8259), whatever charset Content-Type names (an unknown one made ctx.body() throw)
+            JsonNode node = CanonicalJson.MAPPER.readTree(new String(ctx.bodyAsBytes(), java.nio.charset.StandardCharsets.UTF_8));
             if (node == null || !node.isObject()) throw new InvalidInputException("$", "the body must be a JSON object");
             return node;
         } catch (JsonProcessingException e) {

@@ -147,7 +147,9 @@ public final class Validation {
         }
         if (u.password() != null) {
             if (u.password().isEmpty()) throw new InvalidInputException(path + ".password", "must not be empty");
-            if (u.password().length() > 72) throw new InvalidInputException(path + ".password", "must be at most 72 characters");
+            if (Passwords.tooLong(u.password())) {
+                throw new InvalidInputException(path + ".password", "must be at most " + Passwords.MAX_BYTES + " bytes in UTF-8 (bcrypt's limit)");
+            }
         }
         if (u.passwordHash() != null && !Passwords.isHash(u.passwordHash())) {
             throw new InvalidInputException(path + ".password_hash", "is not a bcrypt hash");

@@ -27,6 +27,8 @@ public final class HttpServer implements AutoCloseable {
     private static final Logger access = LoggerFactory.getLogger("roster.access");
     /** Bodies larger than this are refused; a fixture for POST /admin/v1/load is streamed and has no limit. */
     public static final long MAX_BODY_BYTES = 10L * 1024 * 1024;
+    /** The request line and headers together (Jetty's default is 8 KiB; long query parameters get past it). */
+    public static final int MAX_HEADER_BYTES = 64 * 1024;
 
     /** What a caller is told when the database stays busy past its wait (see Database.isBusy). */
     public static final String BUSY_MESSAGE = "the directory is busy with another write (e.g. a load); retry shortly";
@@ -42,7 +44,13 @@ public final class HttpServer implements AutoCloseable {
             config.http.maxRequestSize = MAX_BODY_BYTES;
             config.jsonMapper(new JavalinJackson(CanonicalJson.MAPPER, false));
             config.jetty.modifyServer(server -> server.setStopTimeout(20_000)); // in-flight requests finish on SIGTERM
-            config.jetty.modifyHttpConfiguration(http -> http.setSendServerVersion(false));
+            config.jetty.modifyHttpConfiguration(http -> {
+                http.setSendServerVersion(false);
+                http.setRequestHeaderSize(MAX_HEADER_BYTES);
+            });
+            // what Jetty refuses before any route sees it (a request line or headers over the limit, a malformed
+            // request) is answered in JSON too, not Jetty's HTML page
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
         });
         app.before(ctx -> {
             RequestIds.assign(ctx);
@@ -98,7 +106,8 @@ public final class HttpServer implements AutoCloseable {
     /** Errors of the caller's making, which a dialect answers without a stack trace in the log. */
     private static boolean isExpected(Exception e) {
         return e instanceof roster.directory.InvalidInputException || e instanceof roster.directory.NotFoundException
-                || e instanceof roster.query.Cursors.InvalidCursorException || e instanceof DialectException;
+                || e instanceof roster.query.Cursors.InvalidCursorException || e instanceof DialectException
+                || e instanceof roster.auth.RateLimits.Exceeded;
     }
 
     public HttpServer start(String host, int port) {
@@ -128,5 +137,32 @@ public final class HttpServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+    }
+
+    /**
+     * Jetty's own refusals, before any route or dialect sees the request (a malformed or ambiguous URI, headers
+     * over the limit): one JSON body that every dialect's client can read, {"code", "msg", "message", "error"}.
+     */
+    private static final class JsonErrorHandler extends org.eclipse.jetty.server.handler.ErrorHandler {
+        /** A request Jetty's parser cannot read at all (a malformed URI or header, headers over the limit). */
+        @Override
+        public java.nio.ByteBuffer badMessageError(int status, String reason, org.eclipse.jetty.http.HttpFields.Mutable fields) {
+            fields.put(org.eclipse.jetty.http.HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+            String text = reason == null ? "bad request" : reason;
+            try {
+                return java.nio.ByteBuffer.wrap(CanonicalJson.MAPPER.writeValueAsBytes(Map.of("code", status, "msg", text, "error", text, "message", text)));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        protected void generateAcceptableResponse(org.eclipse.jetty.server.Request baseRequest, jakarta.servlet.http.HttpServletRequest request,
+                                                  jakarta.servlet.http.HttpServletResponse response, int code, String message) throws java.io.IOException {
+            baseRequest.setHandled(true);
+            response.setContentType("application/json; charset=utf-8");
+            String reason = message == null ? HttpStatus.forStatus(code).getMessage() : message;
+            response.getWriter().write(CanonicalJson.MAPPER.writeValueAsString(Map.of("code", code, "msg", reason, "error", reason, "message", reason)));
+        }
     }
 }

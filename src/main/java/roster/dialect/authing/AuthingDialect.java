@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import roster.Services;
 import roster.auth.Keys;
+import roster.auth.RateLimits;
 import roster.directory.CanonicalJson;
 import roster.directory.ConflictException;
 import roster.directory.Directory;
@@ -88,6 +89,7 @@ public final class AuthingDialect implements Dialect {
         String secret = AuthingRequests.text(body.get("accessKeySecret"), "accessKeySecret");
         if (id == null || secret == null) throw AuthingError.BAD_REQUEST.refuse("accessKeyId and accessKeySecret are required");
         TenantApp app = services.apps().authenticate(id, secret).orElseThrow(AuthingError.BAD_CREDENTIALS::refuse);
+        services.rateLimits().check(app.app().id());
         if (!app.app().hasScope(SCOPE)) throw AuthingError.FORBIDDEN.refuse();
         ManagementTokens.Issued issued = tokens.issue(app);
         ObjectNode data = AuthingJson.MAPPER.createObjectNode().put("access_token", issued.jwt()).put("expires_in", issued.expiresIn());
@@ -111,6 +113,7 @@ public final class AuthingDialect implements Dialect {
             app = tokens.verify(token).flatMap(grant -> directory.app(grant.appId()))
                     .orElseThrow(() -> AuthingError.UNAUTHORIZED.refuse("the management token is invalid, expired or revoked"));
         }
+        services.rateLimits().check(app.app().id());
         if (!app.app().hasScope(SCOPE)) throw AuthingError.FORBIDDEN.refuse();
         return app;
     }
@@ -246,6 +249,10 @@ public final class AuthingDialect implements Dialect {
         if (e instanceof AuthingError.Refusal r) {
             error = r.error;
             message = r.getMessage();
+        } else if (e instanceof RateLimits.Exceeded r) {
+            error = AuthingError.TOO_MANY_REQUESTS;
+            message = r.getMessage();
+            ctx.header("Retry-After", String.valueOf(r.resetSeconds));
         } else if (e instanceof ConflictException c) {
             error = AuthingError.CONFLICT;
             message = c.getMessage();

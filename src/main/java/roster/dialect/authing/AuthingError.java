@@ -15,6 +15,7 @@ enum AuthingError {
     NO_SUCH_API(404, null, "no such API"),
     USER_NOT_FOUND(404, 2004, "user not found"),
     CONFLICT(409, null, "conflict"),
+    TOO_MANY_REQUESTS(429, null, "too many requests: the access key is over its rate limit"),
     INTERNAL(500, null, "internal error"),
     UNAVAILABLE(503, null, "the directory is busy, retry shortly");
 

@@ -16,7 +16,8 @@ final class AuthingRequests {
     static JsonNode body(Context ctx) {
         JsonNode cached = ctx.attribute(BODY);
         if (cached != null) return cached;
-        String text = ctx.body();
+        // JSON is UTF-8 (RFC 8259): a charset named in Content-Type, even an unknown one, does not change that
+        String text = new String(ctx.bodyAsBytes(), java.nio.charset.StandardCharsets.UTF_8);
         JsonNode node;
         if (text.isBlank()) {
             node = AuthingJson.MAPPER.createObjectNode();

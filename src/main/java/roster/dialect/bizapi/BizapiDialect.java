@@ -101,6 +101,7 @@ public final class BizapiDialect implements Dialect {
         Tokens.Grant grant = services.tokens().verify(ClientCredentials.TOKEN_KIND, token.substring(ClientCredentials.TOKEN_PREFIX.length()))
                 .filter(g -> g.appId().equals(appId.trim()))
                 .orElseThrow(() -> BizapiError.BAD_TOKEN.because(null));
+        services.rateLimits().check(grant.appId());
         return services.directory().app(grant.appId())
                 .filter(a -> a.app().hasScope(SCOPE))
                 .orElseThrow(() -> BizapiError.BAD_TOKEN.because("the app may not call this API (scope " + SCOPE + ")"));
@@ -173,6 +174,11 @@ public final class BizapiDialect implements Dialect {
 
     @Override
     public void answer(Exception e, Context ctx) {
+        if (e instanceof roster.auth.RateLimits.Exceeded r) {
+            ctx.header("Retry-After", String.valueOf(r.resetSeconds));
+            e = ctx.path().startsWith(TOKEN_PATH) ? OAuthError.SLOW_DOWN.because(r.getMessage())
+                    : BizapiError.RATE_LIMITED.because(null);
+        }
         if (ctx.path().startsWith(TOKEN_PATH)) {
             OAuthError error = e instanceof OAuthError.OAuthException o ? o.error : OAuthError.INVALID_REQUEST;
             int status = error.httpStatus;

@@ -6,6 +6,7 @@ enum BizapiError {
     BAD_TOKEN(401, "invalid accessToken or X-App-Id"),
     ORG_FORBIDDEN(403, "the app may not read this organisation"),
     ORG_NOT_FOUND(404, "organisation not found"),
+    RATE_LIMITED(429, "too many requests: the app is over its rate limit"),
     INTERNAL(500, "internal error");
 
     final int code;

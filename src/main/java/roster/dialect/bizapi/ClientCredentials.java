@@ -54,6 +54,7 @@ final class ClientCredentials {
         }
         TenantApp app = services.apps().authenticate(clientId, clientSecret)
                 .orElseThrow(() -> OAuthError.INVALID_CLIENT.because("client authentication failed"));
+        services.rateLimits().check(app.app().id());
         if (!app.app().hasScope(BizapiDialect.SCOPE)) {
             throw OAuthError.UNAUTHORIZED_CLIENT.because("the client may not call the organisation user API (scope "
                     + BizapiDialect.SCOPE + ")");

@@ -198,6 +198,10 @@ public final class EnosDialect implements Dialect {
     @Override
     public void answer(Exception e, Context ctx) {
         boolean tokenService = ctx.path().startsWith(TOKEN_SERVICE);
+        if (e instanceof roster.auth.RateLimits.Exceeded r) {
+            ctx.header("Retry-After", String.valueOf(r.resetSeconds));
+            e = EnosError.RATE_LIMITED.because(null);
+        }
         if (e instanceof EnosError.EnosException x) {
             if (x.error.envelope == EnosError.Envelope.GATEWAY) gatewayAnswer(ctx, x.error.httpStatus, x.error.code, x.getMessage(), null);
             else portalError(ctx, x.error.httpStatus, x.error.code, x.getMessage());

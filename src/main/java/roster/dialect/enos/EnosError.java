@@ -13,6 +13,8 @@ enum EnosError {
     GATEWAY_INTERNAL(1005, 500, "Internal service exception.", Envelope.GATEWAY),
     PARAMETER_EMPTY(1202, 400, "The parameter is empty.", Envelope.GATEWAY),
     ACCESS_TOKEN_EXPIRED(1203, 401, "The access token has expired.", Envelope.GATEWAY),
+    // Decision: EnOS documents no code of its own for throttling; the gateway answers it with HTTP 429.
+    RATE_LIMITED(429, 429, "Too many requests: the app is over its rate limit.", Envelope.GATEWAY),
 
     // the App Portal service
     PARAMETER_INVALID(31400, 400, "Invalid parameter.", Envelope.PORTAL),

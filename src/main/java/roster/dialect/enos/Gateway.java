@@ -52,6 +52,7 @@ final class Gateway {
         if (!Keys.constantTimeEquals(expected, encryption.toLowerCase(java.util.Locale.ROOT))) {
             throw EnosError.ENCRYPTION_INVALID.because(null);
         }
+        services.rateLimits().check(app.app().id());
         Tokens tokens = services.tokens();
         // EnOS hands out the same token while it lives; Roster does so while it has a good part of its life left.
         Tokens.Grant grant = tokens.newest(TOKEN_KIND, app)
@@ -81,6 +82,7 @@ final class Gateway {
                 .orElseThrow(() -> EnosError.ACCESS_TOKEN_EXPIRED.because("Get a new one from /apim-token-service/v2.0/token/get."));
         TenantApp app = services.directory().app(grant.appId())
                 .orElseThrow(() -> EnosError.ACCESS_TOKEN_EXPIRED.because(null));
+        services.rateLimits().check(app.app().id());
         if (!app.app().hasScope(SCOPE)) {
             throw EnosError.APP_KEY_UNKNOWN.because("The app may not call the App Portal API (scope " + SCOPE + ").");
         }

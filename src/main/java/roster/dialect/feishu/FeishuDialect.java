@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import roster.Services;
 import roster.auth.AppCredentials;
+import roster.auth.RateLimits;
 import roster.auth.Tokens;
 import roster.directory.Directory;
 import roster.directory.Face;
@@ -47,6 +48,7 @@ public final class FeishuDialect implements Dialect {
     private final Directory directory;
     private final Clock clock;
     private final AcsUsers users;
+    private final RateLimits rateLimits;
 
     public FeishuDialect(Services services) {
         this.tokens = services.tokens();
@@ -54,6 +56,7 @@ public final class FeishuDialect implements Dialect {
         this.directory = services.directory();
         this.clock = services.clock();
         this.users = new AcsUsers(services);
+        this.rateLimits = services.rateLimits();
     }
 
     @Override
@@ -108,6 +111,7 @@ public final class FeishuDialect implements Dialect {
         if (appId == null || secret == null) throw FeishuException.of(FeishuError.INVALID_PARAM);
         // an unknown app and a wrong secret answer alike, so app ids cannot be probed
         TenantApp app = apps.authenticate(appId, secret).orElseThrow(() -> FeishuException.of(FeishuError.APP_SECRET_INVALID));
+        rateLimits.check(app.app().id());
         Tokens.Grant grant = tokens.newest(TOKEN_KIND, app)
                 .filter(g -> g.secondsLeft(clock) >= RENEW_UNDER.getSeconds())
                 .orElseGet(() -> tokens.issue(TOKEN_KIND, app, null, TOKEN_LIFE));
@@ -126,6 +130,7 @@ public final class FeishuDialect implements Dialect {
                 .orElseThrow(() -> FeishuException.of(FeishuError.INVALID_ACCESS_TOKEN));
         TenantApp app = directory.app(grant.appId()).filter(a -> a.tenantId().equals(grant.tenantId()))
                 .orElseThrow(() -> FeishuException.of(FeishuError.INVALID_ACCESS_TOKEN));
+        rateLimits.check(app.app().id());
         if (!app.app().hasScope(ACS_SCOPE)) throw FeishuException.scopeMissing(ACS_SCOPE);
         return app;
     }
@@ -178,9 +183,15 @@ public final class FeishuDialect implements Dialect {
 
     /** The multipart upload: file part "files", fields file_type (jpg/png) and file_name; the bytes must be that image. */
     private static Face uploadedFace(Context ctx) {
-        UploadedFile file = ctx.isMultipartFormData() ? ctx.uploadedFile("files") : null;
+        UploadedFile file;
+        String fileType;
+        try {
+            file = ctx.isMultipartFormData() ? ctx.uploadedFile("files") : null;
+            fileType = blankToNull(ctx.formParam("file_type"));
+        } catch (Exception e) { // Jetty's parser refuses a malformed or truncated multipart body (an IOException Javalin rethrows unchecked)
+            throw FeishuException.field("files", null, "the multipart/form-data body is malformed");
+        }
         if (file == null) throw FeishuException.field("files", null, "a multipart file part named files is required");
-        String fileType = blankToNull(ctx.formParam("file_type"));
         if (fileType == null || !(fileType.equals("jpg") || fileType.equals("png"))) {
             throw FeishuException.field("file_type", fileType, "file_type must be jpg or png");
         }
@@ -206,6 +217,11 @@ public final class FeishuDialect implements Dialect {
 
     @Override
     public void answer(Exception e, Context ctx) {
+        if (e instanceof RateLimits.Exceeded limited) {
+            ctx.header("x-ogw-ratelimit-limit", String.valueOf(limited.limit));
+            ctx.header("x-ogw-ratelimit-reset", String.valueOf(limited.resetSeconds));
+            ctx.header("Retry-After", String.valueOf(limited.resetSeconds));
+        }
         FeishuException refusal = refusalFor(e);
         String logId = RequestIds.of(ctx);
         ctx.header(LOG_ID, logId);
@@ -217,6 +233,7 @@ public final class FeishuDialect implements Dialect {
 
     private static FeishuException refusalFor(Exception e) {
         if (e instanceof FeishuException f) return f;
+        if (e instanceof RateLimits.Exceeded) return FeishuException.of(FeishuError.RATE_LIMITED);
         if (e instanceof Cursors.InvalidCursorException) return FeishuException.of(FeishuError.PAGE_TOKEN_INVALID);
         if (e instanceof InvalidInputException i) return FeishuException.field(i.path(), null, i.reason());
         if (e instanceof NotFoundException) return FeishuException.of(FeishuError.USER_NOT_FOUND);

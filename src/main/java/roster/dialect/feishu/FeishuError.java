@@ -11,6 +11,7 @@ public enum FeishuError {
     INVALID_ACCESS_TOKEN(99991663, 400, "Invalid access token for authorization. Please make a request with token attached."),
     SCOPE_MISSING(99991672, 400, "Access denied. One of the following scopes is required: [%s]."),
     FIELD_VALIDATION(99992402, 400, "field validation failed"),
+    RATE_LIMITED(99991400, 429, "request trigger frequency limit"),
     PAGE_TOKEN_INVALID(1490018, 400, "page token is invalid error"),
     USER_NOT_FOUND(1490101, 400, "user not found"),
     // Decision: Feishu documents no code for a user without a face image; the download must fail with a
