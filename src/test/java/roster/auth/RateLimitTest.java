@@ -47,7 +47,7 @@ class RateLimitTest {
         List<HttpResponse<String>> refused = new ArrayList<>();
         for (int i = 0; i < BURST; i++) {
             HttpResponse<String> response = call.get();
-            if (response.statusCode() != okStatus || response.body().contains("429")) refused.add(response);
+            if (response.statusCode() != okStatus) refused.add(response);
         }
         assertThat(refused).hasSizeGreaterThanOrEqualTo(BURST - 2 * LIMIT);
         return refused;
