@@ -155,7 +155,7 @@ public class Bench {
         results.set("feishu_by_depth", depthPoints);
         scenario("feishu_get_user", "GET", base + "/open-apis/acs/v1/users/u" + (users / 2) + "?user_id_type=user_id", feishu, null);
         scenario("authing_page_1", "GET", base + "/api/v3/list-users?page=1&limit=50", authing, null);
-        long deepPage = Math.max(1, (users - 1000) / 50 - 9); // page 19,990 at 1M users
+        long deepPage = Math.max(1, (users - 500) / 50); // page 19,990 at 1M users
         scenario("authing_page_" + deepPage, "GET", base + "/api/v3/list-users?page=" + deepPage + "&limit=50", authing, null);
         results.put("authing_deep_page", deepPage);
         String enosFirst = "{\"pagination\":{\"pageNo\":0,\"pageSize\":50}}";

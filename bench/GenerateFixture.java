@@ -6,15 +6,16 @@ import java.util.Random;
 /**
  * Writes a fixture of one tenant with N users (default 1,000,000) to stdout, streamed:
  * java bench/GenerateFixture.java [N] [TENANT] > users.json
- * 100 departments in a two-level tree, two access groups, apps of every dialect; users with full profiles,
- * 80% in an access group, statuses mixed; no plaintext passwords (those cost a bcrypt hash each on load).
+ * 100 departments in a two-level tree, two access groups, apps of every dialect; users with full profiles, all
+ * in an access group and all but one in 2,000 active, so that the feishu list (active users in an access group)
+ * reaches depth N - 1,000; no plaintext passwords but the administrator's (each costs a bcrypt hash on load).
  */
 public class GenerateFixture {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         String tenant = args.length > 1 ? args[1] : "bench";
         Random random = new Random(42);
-        String[] statuses = {"active", "active", "active", "active", "active", "active", "active", "suspended", "resigned", "archived"};
+        String[] inactive = {"suspended", "resigned", "archived", "deactivated"};
         try (BufferedWriter out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16)) {
             out.write("{\"tenants\":[{\"id\":\"" + tenant + "\",\"name\":\"Bench\",\"departments\":[\n");
             out.write("{\"id\":\"root\",\"num\":1,\"name\":\"Root\",\"parent\":null}");
@@ -23,7 +24,8 @@ public class GenerateFixture {
             out.write("],\"access_groups\":[{\"id\":\"hq\",\"name\":\"HQ\"},{\"id\":\"lab\",\"name\":\"Lab\"}],\"users\":[\n");
             for (int i = 1; i <= n; i++) {
                 if (i > 1) out.write(",\n");
-                String groups = random.nextInt(10) < 8 ? (random.nextBoolean() ? "[\"hq\"]" : "[\"hq\",\"lab\"]") : "[]";
+                String groups = random.nextBoolean() ? "[\"hq\"]" : "[\"hq\",\"lab\"]";
+                String status = random.nextInt(2000) == 0 ? inactive[random.nextInt(inactive.length)] : "active";
                 out.write("{\"id\":\"u" + i + "\",\"num\":" + i + ",\"username\":\"user" + i + "\",\"name\":\"User " + i
                         + "\",\"nickname\":\"U" + i + "\",\"email\":\"user" + i + "@bench.example\",\"phone\":\"1" + (3000000000L + i)
                         + "\",\"phone_country_code\":\"+86\",\"gender\":\"" + (i % 3 == 0 ? "female" : i % 3 == 1 ? "male" : "unknown")
