@@ -29,7 +29,7 @@ public class GenerateFixture {
                 out.write("{\"id\":\"u" + i + "\",\"num\":" + i + ",\"username\":\"user" + i + "\",\"name\":\"User " + i
                         + "\",\"nickname\":\"U" + i + "\",\"email\":\"user" + i + "@bench.example\",\"phone\":\"1" + (3000000000L + i)
                         + "\",\"phone_country_code\":\"+86\",\"gender\":\"" + (i % 3 == 0 ? "female" : i % 3 == 1 ? "male" : "unknown")
-                        + "\",\"avatar\":\"https://img.bench.example/u" + i + ".png\",\"status\":\"" + statuses[random.nextInt(statuses.length)]
+                        + "\",\"avatar\":\"https://img.bench.example/u" + i + ".png\",\"status\":\"" + status
                         + "\",\"city\":\"Hangzhou\",\"external_id\":\"HR-" + i + "\",\"email_verified\":true,\"departments\":[\"t"
                         + (1 + random.nextInt(90)) + "\"],\"custom_data\":{\"level\":" + random.nextInt(10)
                         + "},\"acs\":{\"groups\":" + groups + ",\"card\":" + (100000 + i) + ",\"face\":null}}");
