@@ -69,13 +69,15 @@ public final class HttpServer implements AutoCloseable {
         List<Dialect> mounted = dialects.stream().map(d -> d.apply(services)).toList();
         mounted.forEach(d -> d.register(app));
         // Javalin maps exceptions by type; Roster maps them by path, so each dialect answers in its own envelope.
-        app.exception(Exception.class, (failure, ctx) -> {
+        io.javalin.http.ExceptionHandler<Exception> answer = (failure, ctx) -> {
             Exception e = failure;
             if (Database.isBusy(e)) {
                 // not a fault: the caller may retry. Every dialect answers an HttpResponseException by its status.
                 log.warn("database busy on {} {} (request {}): {}", ctx.method(), ctx.path(), RequestIds.of(ctx), e.toString());
                 ctx.header("Retry-After", String.valueOf(BUSY_RETRY_AFTER_SECONDS));
                 e = new io.javalin.http.HttpResponseException(HttpStatus.SERVICE_UNAVAILABLE.getCode(), BUSY_MESSAGE);
+            } else if (Database.isUnstorableText(e)) {
+                e = new io.javalin.http.HttpResponseException(HttpStatus.BAD_REQUEST.getCode(), "a value holds a NUL character");
             }
             if (!(e instanceof io.javalin.http.HttpResponseException) && !isExpected(e)) {
                 log.error("unhandled error on {} {} (request {})", ctx.method(), ctx.path(), RequestIds.of(ctx), e);
@@ -87,7 +89,10 @@ public final class HttpServer implements AutoCloseable {
                 int status = e instanceof io.javalin.http.HttpResponseException h ? h.getStatus() : 500;
                 ctx.status(status).json(Map.of("error", status == 500 ? "internal error" : e.getMessage(), "request_id", RequestIds.of(ctx)));
             }
-        });
+        };
+        app.exception(Exception.class, answer);
+        // Javalin answers its own HttpResponseException in plain text unless a handler names that very class
+        app.exception(io.javalin.http.HttpResponseException.class, answer::handle);
         // an unknown path under a dialect's prefix still gets that dialect's envelope (Javalin's own answer to an
         // unmatched path is plain text; every dialect answers in JSON)
         app.error(404, ctx -> {

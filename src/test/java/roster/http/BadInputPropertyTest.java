@@ -117,6 +117,12 @@ class BadInputPropertyTest {
 
     /** A JSON value of the wrong type or out of range for any field: never a valid string id or a small non-negative integer. */
     @Provide
+    /** Values the generators may draw that are in fact valid for the field: not junk, so left out. */
+    static boolean isValidAuthingValue(String field, String json) {
+        return (field.equals("emailVerified") && (json.equals("true") || json.equals("false")))
+                || (field.equals("customData") && json.startsWith("{"));
+    }
+
     static Arbitrary<String> junkJson() {
         return Arbitraries.oneOf(
                 junkText().map(BadInputPropertyTest::quote),
@@ -239,6 +245,7 @@ class BadInputPropertyTest {
         JsonNode body = DemoApps.json(r);
         if (refusedByJetty(call, r, body)) return;
         if (body.path("code").asInt() == 0 && call.label().startsWith("list ")) return; // an empty optional parameter: a read
+        if (body.path("code").asInt() == 0 && call.request().uri().getPath().endsWith("/users/")) return; // an empty id: the list
         assertThat(body.path("code").isInt()).as(r.body()).isTrue();
         assertThat(body.path("code").asInt()).as(r.body()).isNotZero();
         assertThat(body.path("msg").isTextual()).isTrue();
@@ -276,7 +283,7 @@ class BadInputPropertyTest {
                         new Call("authing", p + " body " + b, api.apply(p).POST(body(b)).build())),
                 Combinators.combine(Arbitraries.of("username", "email", "phone", "name", "password", "photo", "customData",
                         "departmentIds", "emailVerified", "identities"), junkJson().filter(j -> !j.startsWith("\"") && !j.equals("null")
-                        && !j.equals("[]") && !j.equals("{}"))).as((f, j) -> new Call("authing", "create " + f + "=" + j,
+                        && !j.equals("[]") && !j.equals("{}"))).filter((f, j) -> !isValidAuthingValue(f, j)).as((f, j) -> new Call("authing", "create " + f + "=" + j,
                         api.apply("create-user").POST(body("{\"username\":\"fuzz\"," + quote(f) + ":" + j + "}")).build())),
                 Combinators.combine(Arbitraries.of("status", "gender", "birthdate"), nonBlank).as((f, v) -> new Call("authing",
                         "create " + f + "=" + v, api.apply("create-user").POST(body("{\"username\":\"fuzz\"," + quote(f) + ":" + quote(v) + "}")).build())),
@@ -444,6 +451,7 @@ class BadInputPropertyTest {
                         admin.apply(w.substring(w.indexOf(' ') + 1)).header("Content-Type", "application/json")
                                 .method(w.substring(0, w.indexOf(' ')), body(b)).build())),
                 Combinators.combine(writePath.filter(w -> !w.endsWith("load")), field, junkJson().filter(j -> (j.startsWith("[") || j.startsWith("{")) && !j.equals("[]") && !j.equals("{}")))
+                        .filter((w, f, j) -> !(f.equals("custom_data") && j.startsWith("{")))
                         .as((w, f, j) -> new Call("admin", w + " " + f + "=" + j, admin.apply(w.substring(w.indexOf(' ') + 1))
                                 .method(w.substring(0, w.indexOf(' ')), body("{\"id\":\"fuzz\"," + quote(f) + ":" + j + "}")).build())),
                 Combinators.combine(writePath, junkText()).as((w, k) -> new Call("admin", w + " unknown field " + k,
