@@ -26,19 +26,19 @@ import roster.store.UserRows;
 public final class UserQueries {
 
     private final Database db;
-    private final Map<String, Blocks> blockCache = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Blocks> eldest) {
-            return size() > 256;
-        }
-    });
+    private final Map<String, Blocks> blockCache = lru(256);
 
-    private final Map<String, Boolean> wideCache = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > 256;
-        }
-    });
+    private final Map<String, Boolean> wideCache = lru(256);
+
+    /** A small thread-safe map that forgets the least recently used entry beyond its size. */
+    private static <V> Map<String, V> lru(int capacity) {
+        return Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > capacity;
+            }
+        });
+    }
 
     public UserQueries(Database db) {
         this.db = db;
@@ -96,7 +96,6 @@ public final class UserQueries {
         if (scope.all() || scope.users().contains(user.id())) return true;
         if (scope.departments().isEmpty() || user.departments().isEmpty()) return false;
         return db.read(h -> {
-            Sql sql = new Sql();
             List<Object> args = new ArrayList<>(List.of(tenantId));
             args.addAll(user.departments());
             args.add(tenantId);
@@ -233,7 +232,6 @@ public final class UserQueries {
         String key = filter.tenantId() + "|" + statuses + "|" + version;
         Blocks cached = blockCache.get(key);
         if (cached != null) return cached;
-        Sql sql = new Sql();
         StringBuilder text = new StringBuilder("SELECT block, SUM(n) FROM user_counts WHERE tenant_id = ?");
         List<Object> args = new ArrayList<>(List.of(filter.tenantId()));
         if (!statuses.isEmpty()) {
