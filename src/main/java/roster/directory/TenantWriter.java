@@ -53,6 +53,8 @@ public final class TenantWriter {
     private final Map<String, String> writtenDepartments = new LinkedHashMap<>();
     private final Map<String, String> visibleUsers = new LinkedHashMap<>();
     private final Map<CountKey, Long> countDeltas = new HashMap<>();
+    /** Users given a new sequence number only because a department above them moved (see touchMembersBelow). */
+    private final Set<String> moved = new HashSet<>();
     private final Summary summary = new Summary();
 
     private record CountKey(long block, Status status) {}
@@ -123,8 +125,10 @@ public final class TenantWriter {
 
     public Department putDepartment(String path, Department d) {
         Validation.department(path, d);
-        Long existingNum = h.createQuery("SELECT num FROM departments WHERE tenant_id = ? AND id = ?")
-                .bind(0, tenantId).bind(1, d.id()).mapTo(Long.class).findOne().orElse(null);
+        record Row(long num, String parent) {}
+        Row existing = h.createQuery("SELECT num, parent_id FROM departments WHERE tenant_id = ? AND id = ?")
+                .bind(0, tenantId).bind(1, d.id()).map((rs, ctx) -> new Row(rs.getLong(1), rs.getString(2))).findOne().orElse(null);
+        Long existingNum = existing == null ? null : existing.num();
         long num;
         if (existingNum != null) {
             if (d.num() != null && !d.num().equals(existingNum)) {
@@ -147,7 +151,38 @@ public final class TenantWriter {
         missingDepartments.remove(d.id());
         if (writtenDepartments.put(d.id(), path) != null) throw new ConflictException(path + ".id", "department " + d.id() + " is listed twice");
         if (d.parent() != null) requireDepartment(d.parent(), path + ".parent");
+        if (existing != null && !Objects.equals(existing.parent(), d.parent())) touchMembersBelow(d.id());
         return new Department(d.id(), num, d.name(), d.parent());
+    }
+
+    /**
+     * A department moved: every user in it or below it now belongs to other org subtrees, which is a change
+     * to each of them. Each gets a new sequence number (and a change-feed entry), so a bizapi client syncing
+     * the new org by lastSequence finds the users that moved in. Their content is unchanged.
+     */
+    private void touchMembersBelow(String departmentId) {
+        List<String> members = h.createQuery("WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT d.id FROM departments d "
+                        + "JOIN sub s ON d.parent_id = s.id WHERE d.tenant_id = ?) "
+                        + "SELECT DISTINCT user_id FROM user_departments WHERE tenant_id = ? AND dept_id IN (SELECT id FROM sub)")
+                .bind(0, departmentId).bind(1, tenantId).bind(2, tenantId).mapTo(String.class).list();
+        if (members.isEmpty()) return;
+        Map<String, Long> nums = new HashMap<>();
+        for (int from = 0; from < members.size(); from += 1000) {
+            h.createQuery("SELECT id, num FROM users WHERE tenant_id = :t AND id IN (<ids>)").bind("t", tenantId)
+                    .bindList("ids", members.subList(from, Math.min(members.size(), from + 1000)))
+                    .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2))).forEach(e -> nums.put(e.getKey(), e.getValue()));
+        }
+        long now = clock.millis();
+        PreparedBatch users = h.prepareBatch("UPDATE users SET seq = ? WHERE tenant_id = ? AND id = ?");
+        PreparedBatch changes = h.prepareBatch("INSERT INTO user_changes (tenant_id, seq, user_id, user_num, deleted, changed_at) VALUES (?, ?, ?, ?, ?, ?)");
+        moved.addAll(members);
+        for (String id : members) {
+            long seq = ++lastSeq;
+            users.add(seq, tenantId, id);
+            changes.add(tenantId, seq, id, nums.get(id), 0, now);
+        }
+        users.execute();
+        changes.execute();
     }
 
     /** Removes a department that has no sub-departments and no members. */
@@ -222,8 +257,9 @@ public final class TenantWriter {
         Map<String, Existing> existing = existing(byId.keySet());
         for (Located l : batch) {
             Existing old = existing.get(l.user().id());
-            // written earlier in this same transaction: the document names the user twice
-            if (old != null && old.seq() > seqAtOpen) throw new ConflictException(l.path() + ".id", "user " + l.user().id() + " is listed twice");
+            // written earlier in this same transaction: the document names the user twice (a move of its department
+            // renumbers it too, and does not count)
+            if (old != null && old.seq() > seqAtOpen && !moved.remove(l.user().id())) throw new ConflictException(l.path() + ".id", "user " + l.user().id() + " is listed twice");
         }
         List<Located> upserts = batch.stream().filter(l -> !l.user().isDeletion()).toList();
         checkReferences(upserts);

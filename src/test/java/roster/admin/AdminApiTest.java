@@ -61,6 +61,20 @@ class AdminApiTest {
     }
 
     @Test
+    void movingADepartmentIsAChangeOfEveryUserBelowIt() {
+        assertThat(server.admin("POST", "/admin/v1/tenants/acme/departments", "{\"id\":\"lab\",\"name\":\"Lab\",\"parent\":\"sales\"}").statusCode()).isEqualTo(201);
+        assertThat(server.admin("POST", "/admin/v1/tenants/acme/users", "{\"id\":\"mover\",\"departments\":[\"lab\"]}").statusCode()).isEqualTo(201);
+        long before = server.services.changes().lastSequence("acme");
+        assertThat(server.admin("PATCH", "/admin/v1/tenants/acme/departments/lab", "{\"parent\":\"eng\"}").statusCode()).isEqualTo(200);
+        JsonNode feed = json(server.admin("GET", "/admin/v1/tenants/acme/changes?after=" + before, null));
+        assertThat(feed.get("changes").findValuesAsText("user_id")).containsExactly("mover");
+        // a rename is no move: nobody changes
+        long after = server.services.changes().lastSequence("acme");
+        assertThat(server.admin("PATCH", "/admin/v1/tenants/acme/departments/lab", "{\"name\":\"Lab 2\"}").statusCode()).isEqualTo(200);
+        assertThat(server.services.changes().lastSequence("acme")).isEqualTo(after);
+    }
+
+    @Test
     void usersAreCreatedReplacedPatchedAndDeletedEachAsAChange() {
         long before = server.services.changes().lastSequence("acme");
         var created = server.admin("POST", "/admin/v1/tenants/acme/users",
