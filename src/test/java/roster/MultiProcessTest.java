@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,24 +65,12 @@ class MultiProcessTest {
         ExecutorService pool = Executors.newFixedThreadPool(writers + 1);
         AtomicBoolean writing = new AtomicBoolean(true);
         long start = json(a.client.admin("GET", "/admin/v1/tenants/acme/changes?after=0&limit=1000", null)).get("changes").size();
-        List<Long> seen = Collections.synchronizedList(new ArrayList<>());
-        Map<String, JsonNode> replica = new HashMap<>();
+        FeedReplica replica = new FeedReplica();
         Future<?> reader = pool.submit(() -> {
-            long after = 0;
             for (int poll = 0; ; poll++) {
                 boolean wasWriting = writing.get();
                 ServeProcess from = poll % 2 == 0 ? a : b;
-                JsonNode changes = json(from.client.admin("GET", "/admin/v1/tenants/acme/changes?limit=50&after=" + after, null)).get("changes");
-                for (JsonNode change : changes) {
-                    long seq = change.get("sequence").asLong();
-                    assertThat(seq).isGreaterThan(after);
-                    seen.add(seq);
-                    after = seq;
-                    String id = change.get("user_id").asText();
-                    if (change.get("deleted").asBoolean()) replica.remove(id);
-                    else if (change.has("user")) replica.put(id, change.get("user"));
-                }
-                if (!wasWriting && changes.isEmpty()) return null;
+                if (!replica.poll(from.client, "acme", 50) && !wasWriting) return null;
             }
         });
         List<Future<?>> tasks = new ArrayList<>();
@@ -110,15 +97,15 @@ class MultiProcessTest {
         pool.shutdown();
 
         List<Long> expected = new ArrayList<>();
-        for (long s = 1; s <= seen.get(seen.size() - 1); s++) expected.add(s);
-        assertThat(seen).as("every change once, in order, no gap, across both processes").isEqualTo(expected);
-        assertThat(seen.size()).isGreaterThan((int) start + writers * opsPerWriter / 2);
+        for (long s = 1; s <= replica.seen.get(replica.seen.size() - 1); s++) expected.add(s);
+        assertThat(replica.seen).as("every change once, in order, no gap, across both processes").isEqualTo(expected);
+        assertThat(replica.seen.size()).isGreaterThan((int) start + writers * opsPerWriter / 2);
 
         Map<String, JsonNode> actual = new HashMap<>();
         for (JsonNode user : json(b.client.admin("GET", "/admin/v1/tenants/acme/users?limit=1000", null)).get("items")) {
             actual.put(user.get("id").asText(), user);
         }
-        assertThat(replica).as("the feed's replica is the directory").isEqualTo(actual);
+        assertThat(replica.users).as("the feed's replica is the directory").isEqualTo(actual);
     }
 
     private static JsonNode feishuPage(ServeProcess to, String token, String pageToken) {

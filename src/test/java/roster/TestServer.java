@@ -115,7 +115,11 @@ public final class TestServer implements AutoCloseable {
     }
 
     public HttpResponse<String> admin(String method, String path, String body) {
-        return new Client(baseUrl).admin(method, path, body);
+        return client().admin(method, path, body);
+    }
+
+    public Client client() {
+        return new Client(baseUrl);
     }
 
     public HttpResponse<String> send(HttpRequest request) {
