@@ -11,27 +11,26 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.Function;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 import roster.admin.AdminApi;
-import roster.auth.Keys;
 import roster.bench.Ceiling;
 import roster.config.Settings;
+import roster.core.FrontEnd;
+import roster.core.Services;
+import roster.crypto.Keys;
 import roster.dialect.authing.AuthingDialect;
 import roster.dialect.bizapi.BizapiDialect;
 import roster.dialect.enos.EnosDialect;
 import roster.dialect.feishu.FeishuDialect;
-import roster.directory.InvalidInputException;
-import roster.directory.NotFoundException;
 import roster.directory.TenantWriter;
 import roster.fixture.FixtureReader;
 import roster.fixture.FixtureWriter;
-import roster.http.Dialect;
 import roster.http.HttpServer;
+import roster.model.Failure;
 
 /** The command line: serve, load, export, version. */
 @Command(name = "roster", mixinStandardHelpOptions = true, versionProvider = Roster.Version.class,
@@ -39,16 +38,16 @@ import roster.http.HttpServer;
         subcommands = {Roster.Serve.class, Roster.Load.class, Roster.Export.class, Roster.VersionCommand.class})
 public final class Roster implements Runnable {
 
-    /** Every API the server speaks. A new dialect is one package and one line here. */
-    static List<Function<Services, Dialect>> dialects(String adminToken) {
-        List<Function<Services, Dialect>> dialects = new java.util.ArrayList<>(List.of(
-                services -> new AdminApi(services, adminToken),
-                services -> new FeishuDialect(services),
-                services -> new AuthingDialect(services),
-                services -> new EnosDialect(services),
-                services -> new BizapiDialect(services)));
-        if (Ceiling.enabled()) dialects.add(services -> new Ceiling(adminToken));
-        return dialects;
+    /** Every way into the directory. A new front end is one package and one line here. */
+    public static List<FrontEnd> frontEnds(Settings settings, String adminToken) {
+        List<FrontEnd> frontEnds = new java.util.ArrayList<>(List.of(
+                AdminApi.frontEnd(adminToken),
+                FeishuDialect.FRONT_END,
+                AuthingDialect.FRONT_END,
+                EnosDialect.FRONT_END,
+                BizapiDialect.FRONT_END));
+        if (settings.benchCeiling()) frontEnds.add(Ceiling.frontEnd(adminToken));
+        return frontEnds;
     }
 
     public static void main(String[] args) {
@@ -73,7 +72,7 @@ public final class Roster implements Runnable {
         String db;
 
         Settings settings(String host, Integer port, String adminToken) {
-            return Settings.fromEnvironment(System.getenv()).withOverrides(host, port, data, db, adminToken);
+            return Settings.fromEnvironment().withOverrides(host, port, data, db, adminToken);
         }
     }
 
@@ -93,9 +92,10 @@ public final class Roster implements Runnable {
         @Override
         public Integer call() throws Exception {
             Settings settings = config.settings(host, port, adminToken);
-            Services services = Services.open(settings, Clock.systemUTC());
             String token = adminToken(settings, System.out);
-            HttpServer server = new HttpServer(services, dialects(token)).start(settings.host(), settings.port());
+            List<FrontEnd> frontEnds = frontEnds(settings, token);
+            Services services = Services.open(settings, Clock.systemUTC(), frontEnds);
+            HttpServer server = new HttpServer(services, frontEnds).start(settings.host(), settings.port());
             System.out.println("Roster listening on http://" + settings.host() + ":" + server.port());
             System.out.flush();
             CountDownLatch stopped = new CountDownLatch(1);
@@ -133,8 +133,9 @@ public final class Roster implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Services services = Services.open(config.settings(null, null, null), Clock.systemUTC());
-            boolean tty = "1".equals(System.getenv("ROSTER_STDERR_TTY"));
+            Settings settings = config.settings(null, null, null);
+            Services services = Services.open(settings, Clock.systemUTC(), frontEnds(settings, null));
+            boolean tty = settings.stderrIsTerminal();
             long start = System.nanoTime();
             try (InputStream in = file.equals("-") ? System.in : Files.newInputStream(Path.of(file))) {
                 TenantWriter.Summary summary = new FixtureReader(services.directory(), n -> {
@@ -143,7 +144,7 @@ public final class Roster implements Runnable {
                 if (tty) System.err.println();
                 System.err.printf("roster load: %s in %.1f s%n", summary, seconds(start));
                 return 0;
-            } catch (InvalidInputException e) {
+            } catch (Failure.InvalidInput | Failure.Conflict e) {
                 if (tty) System.err.println();
                 System.err.println("roster load: refused, nothing was changed: " + e.getMessage());
                 return 2;
@@ -172,11 +173,12 @@ public final class Roster implements Runnable {
 
         @Override
         public Integer call() {
-            Services services = Services.open(config.settings(null, null, null), Clock.systemUTC());
+            Settings settings = config.settings(null, null, null);
+            Services services = Services.open(settings, Clock.systemUTC(), frontEnds(settings, null));
             try (OutputStream out = new BufferedOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), 1 << 16)) {
-                new FixtureWriter(services.directory()).write(out, tenant, withSecrets);
+                new FixtureWriter(services.directory(), services.database()).write(out, tenant, withSecrets);
                 return 0;
-            } catch (NotFoundException e) {
+            } catch (Failure.NotFound e) {
                 System.err.println("roster export: " + e.getMessage());
                 return 2;
             } catch (IOException e) {

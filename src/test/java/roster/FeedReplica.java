@@ -8,7 +8,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import roster.directory.CanonicalJson;
+import roster.model.CanonicalJson;
 
 /**
  * A client that follows a tenant's admin change feed with "after = the largest sequence seen": every sequence

@@ -12,10 +12,13 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 import roster.config.Settings;
+import roster.core.FrontEnd;
+import roster.core.Services;
 import roster.http.HttpServer;
 
 /**
@@ -44,9 +47,10 @@ public final class TestServer implements AutoCloseable {
         this.jdbcUrl = jdbcUrl;
         this.pgDatabase = pgDatabase;
         this.ownsDatabase = ownsDatabase;
-        Settings settings = tweak.apply(new Settings("127.0.0.1", 0, dataDir, jdbcUrl, ADMIN_TOKEN, 0));
-        this.services = Services.open(settings, Clock.systemUTC());
-        this.server = new HttpServer(services, Roster.dialects(ADMIN_TOKEN)).start("127.0.0.1", 0);
+        Settings settings = tweak.apply(Settings.of("127.0.0.1", 0, dataDir, jdbcUrl, ADMIN_TOKEN));
+        List<FrontEnd> frontEnds = Roster.frontEnds(settings, ADMIN_TOKEN);
+        this.services = Services.open(settings, Clock.systemUTC(), frontEnds);
+        this.server = new HttpServer(services, frontEnds).start("127.0.0.1", 0);
         this.baseUrl = "http://127.0.0.1:" + server.port();
     }
 
@@ -71,7 +75,7 @@ public final class TestServer implements AutoCloseable {
 
     /** Settings with another rate limit (requests per second per app). */
     public static UnaryOperator<Settings> rateLimit(int perSecond) {
-        return s -> new Settings(s.host(), s.port(), s.dataDir(), s.jdbcUrl(), s.adminToken(), perSecond);
+        return s -> s.withRateLimit(perSecond);
     }
 
     /** A fresh database (and data folder) for tests that run Roster themselves, e.g. as a process. */
@@ -161,6 +165,24 @@ public final class TestServer implements AutoCloseable {
             load(Files.readString(DEMO));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The first column of the first row of a query, read straight from the database (for what no API shows). */
+    public String sql(String query) {
+        try (Connection c = DriverManager.getConnection(services.settings().effectiveJdbcUrl()); var rs = c.createStatement().executeQuery(query)) {
+            return rs.next() ? rs.getString(1) : null;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs a statement straight on the database (to put it in a state no API can, e.g. expired tokens). */
+    public void execute(String statement) {
+        try (Connection c = DriverManager.getConnection(services.settings().effectiveJdbcUrl())) {
+            c.createStatement().execute(statement);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 

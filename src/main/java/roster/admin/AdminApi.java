@@ -16,56 +16,62 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
-import roster.Services;
-import roster.auth.Keys;
-import roster.directory.AccessGroup;
-import roster.directory.App;
-import roster.directory.CanonicalJson;
-import roster.directory.ConflictException;
-import roster.directory.Department;
+import roster.core.FrontEnd;
+import roster.core.Services;
+import roster.crypto.Keys;
 import roster.directory.Directory;
-import roster.directory.InvalidInputException;
-import roster.directory.NotFoundException;
-import roster.directory.Status;
-import roster.directory.Tenant;
-import roster.directory.User;
 import roster.fixture.FixtureReader;
-import roster.http.Dialect;
+import roster.http.DialectException;
 import roster.http.RequestIds;
+import roster.model.AccessGroup;
+import roster.model.App;
+import roster.model.Attribute;
+import roster.model.CanonicalJson;
+import roster.model.Department;
+import roster.model.Failure;
+import roster.model.Order;
+import roster.model.Status;
+import roster.model.Tenant;
+import roster.model.User;
+import roster.model.UserDetail;
+import roster.model.UserFilter.Comparison;
+import roster.model.UserFilter;
 import roster.query.ChangeFeed;
-import roster.query.Cursors;
-import roster.query.Order;
-import roster.query.UserFilter;
 import roster.query.UserQueries;
-import roster.store.UserRows;
 
 /**
  * The admin API under /admin/v1: the canonical directory in the fixture's field names, behind the admin token.
  * Every kind of record can be listed, read, created (POST), replaced (PUT), patched (PATCH, a JSON merge patch)
  * and deleted.
  */
-public final class AdminApi implements Dialect {
+public final class AdminApi implements FrontEnd.Started {
 
     private static final String BASE = "/admin/v1";
     private final Services services;
     private final Directory directory;
     private final String adminToken;
 
-    public AdminApi(Services services, String adminToken) {
+    public static FrontEnd frontEnd(String adminToken) {
+        return new FrontEnd("admin", Set.of(), null, services -> new AdminApi(services, adminToken));
+    }
+
+    private AdminApi(Services services, String adminToken) {
         this.services = services;
         this.directory = services.directory();
         this.adminToken = adminToken;
     }
 
     /** A failure of the admin API, answered as {"error", "message", "path"?, "request_id"}. */
-    static final class AdminError extends roster.http.DialectException {
+    static final class AdminError extends DialectException {
         final int status;
         final String code;
+        final String path;
 
-        AdminError(int status, String code, String message) {
+        AdminError(int status, String code, String message, String path) {
             super(message);
             this.status = status;
             this.code = code;
+            this.path = path;
         }
     }
 
@@ -74,7 +80,7 @@ public final class AdminApi implements Dialect {
         app.before(BASE + "/*", this::authorize);
         app.before(BASE, this::authorize);
 
-        resource(app, BASE + "/tenants", "{tenant}", new Resource<>(Tenant.class,
+        resource(app, BASE + "/tenants", "{tenant}", new Resource<>(Tenant.class, Failure.Subject.TENANT,
                 ctx -> directory.tenants(),
                 (ctx, id) -> directory.tenant(id),
                 (ctx, t) -> directory.putTenant(t, true),
@@ -83,11 +89,11 @@ public final class AdminApi implements Dialect {
                 (t, id) -> new Tenant(id, t.name()), Tenant::id));
 
         String tenant = BASE + "/tenants/{tenant}";
-        resource(app, tenant + "/departments", "{id}", new Resource<>(Department.class,
+        resource(app, tenant + "/departments", "{id}", new Resource<>(Department.class, Failure.Subject.DEPARTMENT,
                 ctx -> directory.departments(tenantOf(ctx)),
                 (ctx, id) -> directory.department(tenantOf(ctx), id),
                 (ctx, d) -> directory.write(tenantOf(ctx), false, w -> {
-                    if (w.hasDepartment(d.id())) throw new ConflictException("$.id", "department " + d.id() + " exists");
+                    if (w.hasDepartment(d.id())) throw new Failure.Conflict("$.id", "department " + d.id() + " exists");
                     return w.putDepartment("$", d);
                 }),
                 (ctx, d) -> directory.write(tenantOf(ctx), false, w -> w.putDepartment("$", d)),
@@ -97,11 +103,11 @@ public final class AdminApi implements Dialect {
                 }),
                 (d, id) -> new Department(id, d.num(), d.name(), d.parent()), Department::id));
 
-        resource(app, tenant + "/access-groups", "{id}", new Resource<>(AccessGroup.class,
+        resource(app, tenant + "/access-groups", "{id}", new Resource<>(AccessGroup.class, Failure.Subject.ACCESS_GROUP,
                 ctx -> directory.accessGroups(tenantOf(ctx)),
                 (ctx, id) -> directory.accessGroup(tenantOf(ctx), id),
                 (ctx, g) -> directory.write(tenantOf(ctx), false, w -> {
-                    if (w.hasAccessGroup(g.id())) throw new ConflictException("$.id", "access group " + g.id() + " exists");
+                    if (w.hasAccessGroup(g.id())) throw new Failure.Conflict("$.id", "access group " + g.id() + " exists");
                     w.putAccessGroup("$", g);
                     return g;
                 }),
@@ -115,11 +121,11 @@ public final class AdminApi implements Dialect {
                 }),
                 (g, id) -> new AccessGroup(id, g.name()), AccessGroup::id));
 
-        resource(app, tenant + "/apps", "{id}", new Resource<>(App.class,
+        resource(app, tenant + "/apps", "{id}", new Resource<>(App.class, Failure.Subject.APP,
                 ctx -> directory.apps(tenantOf(ctx)),
                 (ctx, id) -> directory.app(id).filter(a -> a.tenantId().equals(tenantOf(ctx))).map(a -> a.app()),
                 (ctx, a) -> {
-                    if (directory.app(a.id()).isPresent()) throw new ConflictException("$.id", "app " + a.id() + " exists");
+                    if (directory.app(a.id()).isPresent()) throw new Failure.Conflict("$.id", "app " + a.id() + " exists");
                     return putApp(ctx, a);
                 },
                 this::putApp,
@@ -129,7 +135,7 @@ public final class AdminApi implements Dialect {
         app.get(tenant + "/users", this::listUsers);
         app.post(tenant + "/users", ctx -> ctx.status(201).json(directory.createUser(tenantOf(ctx), body(ctx, User.class))));
         app.get(tenant + "/users/{id}", ctx -> ctx.json(directory.user(tenantOf(ctx), ctx.pathParam("id"))
-                .orElseThrow(() -> new NotFoundException("user", ctx.pathParam("id")))));
+                .orElseThrow(() -> new Failure.NotFound(Failure.Subject.USER, ctx.pathParam("id")))));
         app.put(tenant + "/users/{id}", ctx -> {
             User user = body(ctx, User.class);
             checkId(user.id(), ctx.pathParam("id"));
@@ -156,20 +162,39 @@ public final class AdminApi implements Dialect {
 
     @Override
     public void answer(Exception e, Context ctx) {
-        if (e instanceof AdminError a) error(ctx, a.status, a.code, a.getMessage(), null);
-        else if (e instanceof ConflictException c) error(ctx, 409, "conflict", c.reason(), c.path());
-        else if (e instanceof InvalidInputException i) error(ctx, 400, "invalid_input", i.reason(), i.path());
-        else if (e instanceof NotFoundException) error(ctx, 404, "not_found", e.getMessage(), null);
-        else if (e instanceof Cursors.InvalidCursorException) error(ctx, 400, "invalid_input", "cursor is invalid", "cursor");
-        else if (e instanceof io.javalin.http.HttpResponseException h) error(ctx, h.getStatus(), "http_" + h.getStatus(), h.getMessage(), null);
-        else error(ctx, 500, "internal", "internal error", null);
+        AdminError error = e instanceof AdminError a ? a : errorFor(Failure.of(e));
+        error(ctx, error.status, error.code, error.getMessage(), error.path);
+    }
+
+    private static AdminError errorFor(Failure failure) {
+        return switch (failure.kind()) {
+            case INVALID_INPUT -> {
+                Failure.InvalidInput i = (Failure.InvalidInput) failure;
+                yield new AdminError(400, "invalid_input", i.reason(), i.path());
+            }
+            case CONFLICT -> {
+                Failure.Conflict c = (Failure.Conflict) failure;
+                yield new AdminError(409, "conflict", c.reason(), c.path());
+            }
+            case NOT_FOUND -> new AdminError(404, "not_found", failure.getMessage(), null);
+            case INVALID_CURSOR -> new AdminError(400, "invalid_input", "cursor is invalid", "cursor");
+            case UNAUTHORIZED -> new AdminError(401, "unauthorized", failure.getMessage(), null);
+            case FORBIDDEN -> new AdminError(403, "forbidden", failure.getMessage(), null);
+            case RATE_LIMITED -> new AdminError(429, "rate_limited", failure.getMessage(), null);
+            case BUSY -> new AdminError(503, "http_503", failure.getMessage(), null);
+            case REFUSED -> {
+                int status = ((Failure.Refused) failure).status();
+                yield new AdminError(status, "http_" + status, failure.getMessage(), null);
+            }
+            case INTERNAL -> new AdminError(500, "internal", "internal error", null);
+        };
     }
 
     private void authorize(Context ctx) {
         String header = ctx.header("Authorization");
         String token = header != null && header.startsWith("Bearer ") ? header.substring(7).trim() : null;
         if (!Keys.constantTimeEquals(token, adminToken)) {
-            throw new AdminError(401, "unauthorized", "the admin API needs Authorization: Bearer <ROSTER_ADMIN_TOKEN>");
+            throw new AdminError(401, "unauthorized", "the admin API needs Authorization: Bearer <ROSTER_ADMIN_TOKEN>", null);
         }
     }
 
@@ -186,6 +211,7 @@ public final class AdminApi implements Dialect {
 
     private record Resource<T>(
             Class<T> type,
+            Failure.Subject subject,
             Function<Context, List<T>> list,
             BiFunction<Context, String, Optional<T>> get,
             BiFunction<Context, T, T> create,
@@ -218,14 +244,11 @@ public final class AdminApi implements Dialect {
     }
 
     private static <T> T found(Resource<T> r, Context ctx, String id) {
-        return r.get().apply(ctx, id).orElseThrow(() -> new NotFoundException(r.type().getSimpleName().toLowerCase(), id));
+        return r.get().apply(ctx, id).orElseThrow(() -> new Failure.NotFound(r.subject(), id));
     }
 
     private App putApp(Context ctx, App app) {
-        directory.write(tenantOf(ctx), false, w -> {
-            w.putApp("$", app);
-            return null;
-        });
+        directory.putApp(tenantOf(ctx), app);
         return app.withSecret(null);
     }
 
@@ -233,22 +256,23 @@ public final class AdminApi implements Dialect {
 
     private void listUsers(Context ctx) {
         String tenantId = tenantOf(ctx);
-        if (directory.tenant(tenantId).isEmpty()) throw new NotFoundException("tenant", tenantId);
-        UserFilter filter = UserFilter.tenant(tenantId);
+        if (directory.tenant(tenantId).isEmpty()) throw new Failure.NotFound(Failure.Subject.TENANT, tenantId);
+        List<UserFilter> filter = new ArrayList<>();
         String status = ctx.queryParam("status");
-        if (status != null) filter = filter.statuses(Set.of(enumParam("status", status)));
+        if (status != null) filter.add(UserFilter.status(enumParam("status", status)));
         String department = ctx.queryParam("department");
-        if (department != null) filter = filter.within(roster.query.Scope.departments(List.of(department)));
+        if (department != null) filter.add(new UserFilter.InDepartments(List.of(department)));
         String group = ctx.queryParam("access_group");
-        if (group != null) filter = filter.inAccessGroup(group);
+        if (group != null) filter.add(new UserFilter.InAccessGroup(group));
         Instant after = instantParam(ctx, "updated_after");
         Instant before = instantParam(ctx, "updated_before");
-        if (after != null || before != null) filter = filter.updatedBetween(after, before);
-        int limit = intParam(ctx, "limit", 100, 1, 1000);
+        if (after != null) filter.add(UserFilter.compare(Attribute.UPDATED_AT, Comparison.GREATER_OR_EQUAL, after.toEpochMilli()));
+        if (before != null) filter.add(UserFilter.compare(Attribute.UPDATED_AT, Comparison.LESS_OR_EQUAL, before.toEpochMilli()));
+        int limit = (int) longParam(ctx, "limit", 100, 1, 1000);
         String binding = "admin|" + tenantId + "|" + status + "|" + department + "|" + group + "|" + after + "|" + before;
         String cursor = ctx.queryParam("cursor");
         Long from = cursor == null || cursor.isEmpty() ? null : services.cursors().decode(binding, cursor);
-        UserQueries.KeysetPage page = services.queries().keysetPage(filter, Order.NUM, from, limit, UserRows.Detail.PROFILE);
+        UserQueries.KeysetPage page = services.queries().keysetPage(tenantId, UserFilter.and(filter), Order.NUM, from, limit, UserDetail.PROFILE);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("items", page.users());
         if (page.next() != null) body.put("next_cursor", services.cursors().encode(binding, page.next()));
@@ -257,9 +281,9 @@ public final class AdminApi implements Dialect {
 
     private void changes(Context ctx) {
         String tenantId = tenantOf(ctx);
-        if (directory.tenant(tenantId).isEmpty()) throw new NotFoundException("tenant", tenantId);
+        if (directory.tenant(tenantId).isEmpty()) throw new Failure.NotFound(Failure.Subject.TENANT, tenantId);
         long after = longParam(ctx, "after", 0, 0, Long.MAX_VALUE);
-        int limit = intParam(ctx, "limit", 100, 1, 1000);
+        int limit = (int) longParam(ctx, "limit", 100, 1, 1000);
         List<ChangeFeed.Change> changes = services.changes().after(tenantId, after, limit);
         List<Map<String, Object>> items = new ArrayList<>();
         for (ChangeFeed.Change c : changes) {
@@ -290,10 +314,10 @@ public final class AdminApi implements Dialect {
         try {
             // JSON is UTF-8 (RFC 8259), whatever charset Content-Type names (an unknown one made ctx.body() throw)
             JsonNode node = CanonicalJson.MAPPER.readTree(new String(ctx.bodyAsBytes(), java.nio.charset.StandardCharsets.UTF_8));
-            if (node == null || !node.isObject()) throw new InvalidInputException("$", "the body must be a JSON object");
+            if (node == null || !node.isObject()) throw new Failure.InvalidInput("$", "the body must be a JSON object");
             return node;
         } catch (JsonProcessingException e) {
-            throw new InvalidInputException("$", "malformed JSON: " + e.getOriginalMessage());
+            throw new Failure.InvalidInput("$", "malformed JSON: " + e.getOriginalMessage());
         }
     }
 
@@ -302,7 +326,7 @@ public final class AdminApi implements Dialect {
     }
 
     private static void checkId(String inBody, String inPath) {
-        if (inBody != null && !inBody.equals(inPath)) throw new InvalidInputException("$.id", "differs from the id in the path");
+        if (inBody != null && !inBody.equals(inPath)) throw new Failure.InvalidInput("$.id", "differs from the id in the path");
     }
 
     private static User withId(User user, String id) {
@@ -313,7 +337,7 @@ public final class AdminApi implements Dialect {
 
     private static Status enumParam(String name, String value) {
         for (Status s : Status.values()) if (s.wire().equals(value)) return s;
-        throw new InvalidInputException(name, "unknown status; one of active, suspended, resigned, archived, deactivated");
+        throw new Failure.InvalidInput(name, "unknown status; one of active, suspended, resigned, archived, deactivated");
     }
 
     private static Instant instantParam(Context ctx, String name) {
@@ -322,23 +346,14 @@ public final class AdminApi implements Dialect {
         try {
             return Instant.parse(value);
         } catch (DateTimeParseException e) {
-            throw new InvalidInputException(name, "must be an RFC 3339 time");
+            throw new Failure.InvalidInput(name, "must be an RFC 3339 time");
         }
     }
 
-    static int intParam(Context ctx, String name, int fallback, int min, int max) {
-        return (int) longParam(ctx, name, fallback, min, max);
-    }
-
-    static long longParam(Context ctx, String name, long fallback, long min, long max) {
-        String value = ctx.queryParam(name);
-        if (value == null || value.isEmpty()) return fallback;
-        try {
-            long n = Long.parseLong(value);
-            if (n < min || n > max) throw new InvalidInputException(name, "must be between " + min + " and " + max);
-            return n;
-        } catch (NumberFormatException e) {
-            throw new InvalidInputException(name, "must be an integer");
-        }
+    /** A whole-number query parameter in a range, read by Javalin's validator (its refusal names the parameter). */
+    private static long longParam(Context ctx, String name, long fallback, long min, long max) {
+        return ctx.queryParamAsClass(name, Long.class)
+                .check(n -> n >= min && n <= max, "must be between " + min + " and " + max)
+                .getOrDefault(fallback);
     }
 }

@@ -6,11 +6,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
-import roster.directory.TenantApp;
+import roster.crypto.Keys;
+import roster.model.Grant;
+import roster.model.TenantApp;
 import roster.store.Database;
+import roster.store.Grants;
 
 /**
- * Access tokens of every dialect, kept in the database so that every process of the service honours a token
+ * Access tokens of every front end, kept in the database so that every process of the service honours a token
  * for its whole advertised life. A token's secret part is its row id followed by an HMAC of that id under a
  * server key: the row alone cannot be presented, and the token can be computed again from the row (which
  * is how the feishu endpoint hands out the same token twice). A token dies with its expiry, with its app, or
@@ -29,62 +32,50 @@ public final class Tokens {
         this.key = keys.derive("access-token");
     }
 
-    /** A token's record. subject is the signed-in user where the token speaks for one (EnOS). */
-    public record Grant(String id, String kind, String appId, String tenantId, String subject, Instant issuedAt, Instant expiresAt) {
-        public long secondsLeft(Clock clock) {
-            return Math.max(0, Duration.between(clock.instant(), expiresAt).getSeconds());
-        }
-    }
-
     public Grant issue(String kind, TenantApp app, String subject, Duration lifetime) {
         Instant now = clock.instant();
         Grant grant = new Grant(Keys.randomToken(ID_BYTES), kind, app.app().id(), app.tenantId(), subject, now, now.plus(lifetime));
-        db.useWrite(h -> {
-            h.createUpdate("DELETE FROM tokens WHERE app_id = ? AND kind = ? AND expires_at < ?")
-                    .bind(0, app.app().id()).bind(1, kind).bind(2, now.toEpochMilli()).execute();
-            h.createUpdate("INSERT INTO tokens (id, kind, app_id, tenant_id, subject, secret_version, issued_at, expires_at) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-                    .bind(0, grant.id()).bind(1, kind).bind(2, grant.appId()).bind(3, grant.tenantId()).bind(4, subject)
-                    .bind(5, app.secretVersion()).bind(6, now.toEpochMilli()).bind(7, grant.expiresAt().toEpochMilli())
-                    .execute();
-        });
+        db.useWrite(tx -> Grants.insert(tx, grant, app.secretVersion()));
         return grant;
     }
 
-    /** The secret text of a grant: what the client presents (after the dialect's prefix). */
+    /**
+     * The app's newest live token of this kind while it has at least reuseAbove of life left, else a new one:
+     * token endpoints that hand out the same token while it lives (feishu, Authing, the EnOS gateway).
+     */
+    public Grant reuseOrIssue(String kind, TenantApp app, Duration lifetime, Duration reuseAbove) {
+        return newest(kind, app).filter(g -> g.secondsLeft(clock) >= reuseAbove.getSeconds())
+                .orElseGet(() -> issue(kind, app, null, lifetime));
+    }
+
+    /** The secret text of a grant: what the client presents (after the front end's prefix). */
     public String secret(Grant grant) {
-        return grant.id() + HexFormat.of().formatHex(Keys.hmacSha256(key, grant.id().getBytes(StandardCharsets.UTF_8)), 0, 16);
+        return secret(grant.id());
+    }
+
+    private String secret(String id) {
+        return id + HexFormat.of().formatHex(Keys.hmacSha256(key, id.getBytes(StandardCharsets.UTF_8)), 0, 16);
     }
 
     /** The live grant behind a token's secret text, if the MAC holds and the token is neither expired nor revoked. */
     public Optional<Grant> verify(String kind, String secret) {
         if (secret == null || secret.length() != 22 + 32) return Optional.empty();
         String id = secret.substring(0, 22);
-        String expected = secret(new Grant(id, kind, null, null, null, null, null));
-        if (!Keys.constantTimeEquals(expected, secret)) return Optional.empty();
+        if (!Keys.constantTimeEquals(secret(id), secret)) return Optional.empty();
         return find(kind, id);
     }
 
     /** A live grant by id; used where the id travels signed in another form (the authing JWT). */
     public Optional<Grant> find(String kind, String id) {
-        long now = clock.millis();
-        return db.read(h -> h.createQuery("SELECT t.id, t.kind, t.app_id, t.tenant_id, t.subject, t.issued_at, t.expires_at "
-                        + "FROM tokens t JOIN apps a ON a.id = t.app_id AND a.secret_version = t.secret_version "
-                        + "WHERE t.id = ? AND t.kind = ? AND t.expires_at > ?")
-                .bind(0, id).bind(1, kind).bind(2, now)
-                .map((rs, ctx) -> new Grant(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), Instant.ofEpochMilli(rs.getLong(6)), Instant.ofEpochMilli(rs.getLong(7))))
-                .findOne());
+        return db.read(tx -> Grants.live(tx, kind, id, clock.millis()));
     }
 
-    /** The app's live token of this kind with the most life left, if any (for endpoints that hand it out again). */
+    /** The app's live token of this kind with the most life left, if any. */
     public Optional<Grant> newest(String kind, TenantApp app) {
-        long now = clock.millis();
-        return db.read(h -> h.createQuery("SELECT id, kind, app_id, tenant_id, subject, issued_at, expires_at FROM tokens "
-                        + "WHERE app_id = ? AND kind = ? AND secret_version = ? AND expires_at > ? ORDER BY expires_at DESC LIMIT 1")
-                .bind(0, app.app().id()).bind(1, kind).bind(2, app.secretVersion()).bind(3, now)
-                .map((rs, ctx) -> new Grant(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), Instant.ofEpochMilli(rs.getLong(6)), Instant.ofEpochMilli(rs.getLong(7))))
-                .findOne());
+        return db.read(tx -> Grants.newest(tx, kind, app.app().id(), app.secretVersion(), clock.millis()));
+    }
+
+    public Clock clock() {
+        return clock;
     }
 }

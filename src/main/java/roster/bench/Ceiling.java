@@ -3,7 +3,9 @@ package roster.bench;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.util.List;
-import roster.auth.Keys;
+import java.util.Set;
+import roster.core.FrontEnd;
+import roster.crypto.Keys;
 
 /**
  * The benchmark's ceiling: serves a stored response from memory through the same HTTP stack (Jetty, Javalin,
@@ -12,18 +14,18 @@ import roster.auth.Keys;
  * PUT /bench/ceiling (admin token), then drives GET /bench/ceiling. Process memory is fine here: the bytes are
  * a measuring stick, not data.
  */
-public final class Ceiling implements roster.http.Dialect {
+public final class Ceiling implements FrontEnd.Started {
 
     private final String adminToken;
     private volatile byte[] body = new byte[0];
     private volatile String contentType = "application/json; charset=utf-8";
 
-    public Ceiling(String adminToken) {
+    private Ceiling(String adminToken) {
         this.adminToken = adminToken;
     }
 
-    public static boolean enabled() {
-        return "1".equals(System.getenv("ROSTER_BENCH_CEILING"));
+    public static FrontEnd frontEnd(String adminToken) {
+        return new FrontEnd("bench-ceiling", Set.of(), null, services -> new Ceiling(adminToken));
     }
 
     @Override

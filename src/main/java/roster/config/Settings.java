@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Everything Roster reads from its environment. Each value may also come from a command-line flag of the
- * same meaning; flags win over environment variables, which win over defaults.
+ * Everything Roster reads from its environment; no other class reads it. Each value may also come from a
+ * command-line flag of the same meaning; flags win over environment variables, which win over defaults.
  */
 public record Settings(
         String host,
@@ -13,9 +13,16 @@ public record Settings(
         Path dataDir,
         String jdbcUrl,
         String adminToken,
-        int rateLimitPerSecond) {
+        int rateLimitPerSecond,
+        String secretKey,
+        boolean benchCeiling,
+        boolean stderrIsTerminal) {
 
     public static final int DEFAULT_PORT = 8080;
+
+    public static Settings fromEnvironment() {
+        return fromEnvironment(System.getenv());
+    }
 
     public static Settings fromEnvironment(Map<String, String> env) {
         Path data = Path.of(env.getOrDefault("ROSTER_DATA", "./data"));
@@ -25,7 +32,15 @@ public record Settings(
                 data,
                 blankToNull(env.get("ROSTER_DB")),
                 blankToNull(env.get("ROSTER_ADMIN_TOKEN")),
-                Integer.parseInt(env.getOrDefault("ROSTER_RATE_LIMIT", "0")));
+                Integer.parseInt(env.getOrDefault("ROSTER_RATE_LIMIT", "0")),
+                blankToNull(env.get("ROSTER_SECRET_KEY")),
+                "1".equals(env.get("ROSTER_BENCH_CEILING")),
+                "1".equals(env.get("ROSTER_STDERR_TTY")));
+    }
+
+    /** Settings for an embedded server (tests): the defaults but for what is given. */
+    public static Settings of(String host, int port, Path dataDir, String jdbcUrl, String adminToken) {
+        return new Settings(host, port, dataDir, jdbcUrl, adminToken, 0, null, false, false);
     }
 
     /** The embedded database lives in the data folder unless ROSTER_DB names another one. */
@@ -40,7 +55,11 @@ public record Settings(
                 dataDir != null ? dataDir : this.dataDir,
                 jdbcUrl != null ? jdbcUrl : this.jdbcUrl,
                 adminToken != null ? adminToken : this.adminToken,
-                rateLimitPerSecond);
+                rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal);
+    }
+
+    public Settings withRateLimit(int perSecond) {
+        return new Settings(host, port, dataDir, jdbcUrl, adminToken, perSecond, secretKey, benchCeiling, stderrIsTerminal);
     }
 
     private static int parsePort(String value) {

@@ -1,71 +1,87 @@
 package roster.directory;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
-import org.jdbi.v3.core.Handle;
-import roster.auth.SecretBox;
+import java.util.function.UnaryOperator;
+import roster.crypto.SecretBox;
+import roster.model.AccessGroup;
+import roster.model.App;
+import roster.model.Attribute;
+import roster.model.CanonicalJson;
+import roster.model.Department;
+import roster.model.Failure;
+import roster.model.Tenant;
+import roster.model.TenantApp;
+import roster.model.User;
+import roster.model.UserDetail;
+import roster.store.AccessGroups;
+import roster.store.Apps;
 import roster.store.Database;
-import roster.store.UserRows;
+import roster.store.Departments;
+import roster.store.Tenants;
+import roster.store.Tx;
+import roster.store.Users;
 
 /**
- * The canonical directory: reads of single records and every change, for the admin API and the dialects alike.
- * Lists of users live in {@link roster.query.UserQueries}.
+ * The canonical directory: reads of single records and every change, for the admin API and every front end
+ * alike. Changes are typed: a front end gives records or an edit of a user's builder, never canonical JSON made
+ * by hand. Lists of users live in {@link roster.query.UserQueries}.
  */
 public final class Directory {
 
     private final Database db;
     private final SecretBox secrets;
     private final Clock clock;
+    private final Set<String> scopes;
 
-    public Directory(Database db, SecretBox secrets, Clock clock) {
+    /** scopes: every scope an app may be granted, as the front ends declare them. */
+    public Directory(Database db, SecretBox secrets, Clock clock, Set<String> scopes) {
         this.db = db;
         this.secrets = secrets;
         this.clock = clock;
-    }
-
-    public Database database() {
-        return db;
+        this.scopes = Set.copyOf(scopes);
     }
 
     /** Runs work on one tenant in one write transaction, then finishes the writer (checks, counters). */
     public <T> T write(String tenantId, boolean createTenant, Function<TenantWriter, T> work) {
-        return db.write(h -> {
-            TenantWriter writer = TenantWriter.open(h, tenantId, createTenant, clock, secrets);
+        return db.write(tx -> {
+            TenantWriter writer = openWriter(tx, tenantId, createTenant);
             T result = work.apply(writer);
             writer.finish();
             return result;
         });
     }
 
-    public TenantWriter openWriter(Handle h, String tenantId, boolean createTenant) {
-        return TenantWriter.open(h, tenantId, createTenant, clock, secrets);
+    /** Runs work that spans tenants (a fixture) in one write transaction; it opens a writer per tenant. */
+    public <T> T writeAll(Function<Tx, T> work) {
+        return db.write(work);
+    }
+
+    public TenantWriter openWriter(Tx tx, String tenantId, boolean createTenant) {
+        return TenantWriter.open(tx, tenantId, createTenant, clock, secrets, scopes);
     }
 
     // ---- tenants
 
     public List<Tenant> tenants() {
-        return db.read(h -> h.createQuery("SELECT id, name FROM tenants ORDER BY id")
-                .map((rs, ctx) -> new Tenant(rs.getString(1), rs.getString(2))).list());
+        return db.read(Tenants::all);
     }
 
     public Optional<Tenant> tenant(String id) {
-        return db.read(h -> h.createQuery("SELECT id, name FROM tenants WHERE id = ?").bind(0, id)
-                .map((rs, ctx) -> new Tenant(rs.getString(1), rs.getString(2))).findOne());
+        return db.read(tx -> Tenants.byId(tx, id));
     }
 
     /** Creates a tenant, or renames it; create set refuses one that exists. */
     public Tenant putTenant(Tenant tenant, boolean create) {
         Validation.tenant("$", tenant);
-        return db.write(h -> {
-            boolean exists = h.createQuery("SELECT 1 FROM tenants WHERE id = ?").bind(0, tenant.id()).mapTo(Integer.class).findOne().isPresent();
-            if (exists && create) throw new ConflictException("$.id", "tenant " + tenant.id() + " exists");
-            TenantWriter w = openWriter(h, tenant.id(), true);
+        return db.write(tx -> {
+            if (create && Tenants.byId(tx, tenant.id()).isPresent()) throw new Failure.Conflict("$.id", "tenant " + tenant.id() + " exists");
+            TenantWriter w = openWriter(tx, tenant.id(), true);
             w.setTenantName("$.name", tenant.name());
             w.finish();
             return tenant;
@@ -74,100 +90,76 @@ public final class Directory {
 
     /** Removes a tenant and everything in it. */
     public void deleteTenant(String id) {
-        db.useWrite(h -> {
-            int n = h.createUpdate("DELETE FROM tenants WHERE id = ?").bind(0, id).execute();
-            if (n == 0) throw new NotFoundException("tenant", id);
-            for (String table : List.of("departments", "access_groups", "users", "user_departments", "user_groups",
-                    "user_faces", "user_changes", "user_counts", "apps", "tokens")) {
-                h.createUpdate("DELETE FROM " + table + " WHERE tenant_id = ?").bind(0, id).execute();
-            }
+        db.useWrite(tx -> {
+            if (!Tenants.delete(tx, id)) throw new Failure.NotFound(Failure.Subject.TENANT, id);
         });
     }
 
     // ---- departments and access groups
 
     public List<Department> departments(String tenantId) {
-        requireTenant(tenantId);
-        return db.read(h -> h.createQuery("SELECT id, num, name, parent_id FROM departments WHERE tenant_id = ? ORDER BY num")
-                .bind(0, tenantId).map((rs, ctx) -> new Department(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4))).list());
+        return db.read(tx -> Departments.all(tx, requireTenant(tx, tenantId)));
     }
 
     public Optional<Department> department(String tenantId, String id) {
-        return db.read(h -> h.createQuery("SELECT id, num, name, parent_id FROM departments WHERE tenant_id = ? AND id = ?")
-                .bind(0, tenantId).bind(1, id)
-                .map((rs, ctx) -> new Department(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4))).findOne());
+        return db.read(tx -> Departments.byId(tx, tenantId, id));
     }
 
     public Optional<Department> departmentByNum(String tenantId, long num) {
-        return db.read(h -> h.createQuery("SELECT id, num, name, parent_id FROM departments WHERE tenant_id = ? AND num = ?")
-                .bind(0, tenantId).bind(1, num)
-                .map((rs, ctx) -> new Department(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4))).findOne());
+        return db.read(tx -> Departments.byNum(tx, tenantId, num));
     }
 
     public List<AccessGroup> accessGroups(String tenantId) {
-        requireTenant(tenantId);
-        return db.read(h -> h.createQuery("SELECT id, name FROM access_groups WHERE tenant_id = ? ORDER BY id")
-                .bind(0, tenantId).map((rs, ctx) -> new AccessGroup(rs.getString(1), rs.getString(2))).list());
+        return db.read(tx -> AccessGroups.all(tx, requireTenant(tx, tenantId)));
     }
 
     public Optional<AccessGroup> accessGroup(String tenantId, String id) {
-        return db.read(h -> h.createQuery("SELECT id, name FROM access_groups WHERE tenant_id = ? AND id = ?")
-                .bind(0, tenantId).bind(1, id).map((rs, ctx) -> new AccessGroup(rs.getString(1), rs.getString(2))).findOne());
+        return db.read(tx -> AccessGroups.byId(tx, tenantId, id));
     }
 
     // ---- users
 
-    /** Which unique key a single-user lookup goes by. */
-    public enum UserKey {
-        ID("id"), NUM("num"), USERNAME("username"), EMAIL("email"), PHONE("phone"), EXTERNAL_ID("external_id");
-
-        private final String column;
-
-        UserKey(String column) {
-            this.column = column;
-        }
-    }
-
     public Optional<User> user(String tenantId, String id) {
-        return user(tenantId, UserKey.ID, id, UserRows.Detail.FULL);
+        return user(tenantId, Attribute.ID, id, UserDetail.FULL);
     }
 
-    /** The user with this key (the first by num where the key is not unique, as phone and external id). */
-    public Optional<User> user(String tenantId, UserKey key, Object value, UserRows.Detail detail) {
-        return db.read(h -> {
-            List<User> rows = h.createQuery("SELECT " + UserRows.COLUMNS + " FROM users u WHERE u.tenant_id = ? AND u."
-                            + key.column + " = ? ORDER BY u.num LIMIT 1")
-                    .bind(0, tenantId).bind(1, value).map((rs, ctx) -> UserRows.map(rs)).list();
-            return UserRows.read(h, tenantId, rows, detail).stream().findFirst();
-        });
+    /** The user whose attribute has this value (the first by num where it is not unique, as phone and external id). */
+    public Optional<User> user(String tenantId, Attribute key, Object value, UserDetail detail) {
+        return db.read(tx -> Users.byAttribute(tx, tenantId, key, value, detail));
     }
 
     public byte[] face(String tenantId, String userId) {
-        return db.read(h -> h.createQuery("SELECT data FROM user_faces WHERE tenant_id = ? AND user_id = ?")
-                .bind(0, tenantId).bind(1, userId).mapTo(byte[].class).findOne().orElse(null));
+        return db.read(tx -> Users.face(tx, tenantId, userId));
     }
 
     public User createUser(String tenantId, User user) {
         return write(tenantId, false, w -> {
-            if (!w.readUsers(List.of(user.id())).isEmpty()) throw new ConflictException("$.id", "user " + user.id() + " exists");
-            return single(w.putUsers(List.of(new TenantWriter.Located("$", user))), user.id(), w);
+            if (!w.readUsers(List.of(user.id())).isEmpty()) throw new Failure.Conflict("$.id", "user " + user.id() + " exists");
+            return single(w.putUsers(List.of(new UserWriter.Located("$", user))), user.id(), w);
         });
     }
 
     /** Creates or replaces a user; fields left out are cleared, but for the password, which is kept. */
     public User putUser(String tenantId, User user) {
-        return write(tenantId, false, w -> single(w.putUsers(List.of(new TenantWriter.Located("$", user))), user.id(), w));
+        return write(tenantId, false, w -> single(w.putUsers(List.of(new UserWriter.Located("$", user))), user.id(), w));
     }
 
-    /** Applies a JSON merge patch (RFC 7396) in canonical field names to a user. */
-    public User patchUser(String tenantId, String id, JsonNode patch) {
+    /**
+     * Changes some fields of a user: the edit receives the stored user (without its password hash) and returns it
+     * changed, through {@link User#with()}. The id cannot change; the server stamps the time of the change.
+     */
+    public User updateUser(String tenantId, String id, UnaryOperator<User> edit) {
         return write(tenantId, false, w -> {
-            User current = w.readUsers(List.of(id)).stream().findFirst().orElseThrow(() -> new NotFoundException("user", id));
-            User patched = merge(current.with().passwordHash(null).sequence(null).build(), patch, User.class);
-            if (patched.id() == null || !patched.id().equals(id)) throw new InvalidInputException("$.id", "cannot be changed");
-            User settled = patched.with().updatedAt(null).build(); // the server stamps the change
-            return single(w.putUsers(List.of(new TenantWriter.Located("$", settled))), id, w);
+            User current = w.readUsers(List.of(id)).stream().findFirst().orElseThrow(() -> new Failure.NotFound(Failure.Subject.USER, id));
+            User changed = edit.apply(current.with().passwordHash(null).sequence(null).build()).with().updatedAt(null).build();
+            if (changed.id() == null || !changed.id().equals(id)) throw new Failure.InvalidInput("$.id", "cannot be changed");
+            return single(w.putUsers(List.of(new UserWriter.Located("$", changed))), id, w);
         });
+    }
+
+    /** Applies a JSON merge patch (RFC 7396) in canonical field names, the admin API's own wire, to a user. */
+    public User patchUser(String tenantId, String id, JsonNode patch) {
+        return updateUser(tenantId, id, current -> merge(current, patch, User.class));
     }
 
     /** A user just written, or, when nothing changed, as it is stored. */
@@ -178,51 +170,48 @@ public final class Directory {
 
     public void deleteUser(String tenantId, String id) {
         boolean deleted = write(tenantId, false, w -> w.deleteUser(id));
-        if (!deleted) throw new NotFoundException("user", id);
+        if (!deleted) throw new Failure.NotFound(Failure.Subject.USER, id);
     }
 
     // ---- apps
 
     public Optional<TenantApp> app(String appId) {
-        return db.read(h -> h.createQuery("SELECT tenant_id, id, name, scopes, vendor, visible_to, secret_version FROM apps WHERE id = ?")
-                .bind(0, appId).map((rs, ctx) -> new TenantApp(rs.getString(1), new App(rs.getString(2), null, rs.getString(3),
-                        parse(rs.getString(4), STRINGS), rs.getString(5), parseVisible(rs.getString(6))), rs.getInt(7)))
-                .findOne());
+        return db.read(tx -> Apps.byId(tx, appId));
     }
 
     public List<App> apps(String tenantId) {
-        requireTenant(tenantId);
-        return db.read(h -> h.createQuery("SELECT id, name, scopes, vendor, visible_to FROM apps WHERE tenant_id = ? ORDER BY id")
-                .bind(0, tenantId).map((rs, ctx) -> new App(rs.getString(1), null, rs.getString(2),
-                        parse(rs.getString(3), STRINGS), rs.getString(4), parseVisible(rs.getString(5)))).list());
+        return db.read(tx -> Apps.all(tx, requireTenant(tx, tenantId)));
     }
 
-    /** The app's secret in clear, for verifying a signature made with it. Never returned to a client. */
+    /** The app's secret in clear, for an export with secrets. Never returned to a client. */
     public String secretOf(String appId) {
-        String sealed = db.read(h -> h.createQuery("SELECT secret_sealed FROM apps WHERE id = ?").bind(0, appId)
-                .mapTo(String.class).findOne().orElseThrow(() -> new NotFoundException("app", appId)));
-        return secrets.open(appId, sealed);
+        Apps.Secret secret = db.read(tx -> Apps.secret(tx, appId)).orElseThrow(() -> new Failure.NotFound(Failure.Subject.APP, appId));
+        return secrets.open(appId, secret.sealed());
     }
 
-    public void deleteApp(String tenantId, String appId) {
-        db.useWrite(h -> {
-            int n = h.createUpdate("DELETE FROM apps WHERE tenant_id = ? AND id = ?").bind(0, tenantId).bind(1, appId).execute();
-            if (n == 0) throw new NotFoundException("app", appId);
-            h.createUpdate("DELETE FROM tokens WHERE app_id = ?").bind(0, appId).execute();
+    public void putApp(String tenantId, App app) {
+        write(tenantId, false, w -> {
+            w.putApp("$", app);
+            return null;
         });
     }
 
-    private void requireTenant(String tenantId) {
-        if (tenant(tenantId).isEmpty()) throw new NotFoundException("tenant", tenantId);
+    public void deleteApp(String tenantId, String appId) {
+        db.useWrite(tx -> {
+            if (!Apps.delete(tx, tenantId, appId)) throw new Failure.NotFound(Failure.Subject.APP, appId);
+        });
     }
 
-    // ---- JSON helpers
+    private static String requireTenant(Tx tx, String tenantId) {
+        if (Tenants.byId(tx, tenantId).isEmpty()) throw new Failure.NotFound(Failure.Subject.TENANT, tenantId);
+        return tenantId;
+    }
 
-    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+    // ---- JSON merge patch
 
     /** Applies a JSON merge patch to a record by way of its canonical JSON. */
     public static <T> T merge(T current, JsonNode patch, Class<T> type) {
-        if (patch == null || !patch.isObject()) throw new InvalidInputException("$", "a merge patch must be a JSON object");
+        if (patch == null || !patch.isObject()) throw new Failure.InvalidInput("$", "a merge patch must be a JSON object");
         ObjectNode target = CanonicalJson.MAPPER.valueToTree(current);
         mergeInto(target, (ObjectNode) patch);
         return CanonicalJson.convert(target, type, "$");
@@ -239,21 +228,5 @@ public final class Directory {
                 target.set(e.getKey(), value);
             }
         });
-    }
-
-    private static <T> T parse(String json, TypeReference<T> type) {
-        try {
-            return CanonicalJson.MAPPER.readValue(json, type);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("corrupt JSON column", e);
-        }
-    }
-
-    private static VisibleTo parseVisible(String json) {
-        try {
-            return VisibleTo.fromJson(CanonicalJson.MAPPER.readTree(json));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("corrupt JSON column", e);
-        }
     }
 }

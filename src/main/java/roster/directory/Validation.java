@@ -1,11 +1,20 @@
 package roster.directory;
 
 import java.net.URI;
-import roster.auth.Passwords;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import roster.crypto.Passwords;
+import roster.model.AccessGroup;
+import roster.model.Acs;
+import roster.model.App;
+import roster.model.Department;
+import roster.model.Face;
+import roster.model.Failure;
+import roster.model.Identity;
+import roster.model.Tenant;
+import roster.model.User;
 
 /**
  * The rules every write obeys, whichever door it came through (fixture, admin API, a dialect). Each failure
@@ -26,20 +35,20 @@ public final class Validation {
 
     /** Tenant and app ids: they travel in URLs and tokens, so only a safe alphabet. */
     public static void key(String path, String value) {
-        if (value == null) throw new InvalidInputException(path, "is required");
+        if (value == null) throw new Failure.InvalidInput(path, "is required");
         if (!KEY.matcher(value).matches()) {
-            throw new InvalidInputException(path, "must be 1-64 characters of A-Z a-z 0-9 _ -");
+            throw new Failure.InvalidInput(path, "must be 1-64 characters of A-Z a-z 0-9 _ -");
         }
     }
 
     /** User and department ids: 1-64 characters, no whitespace or control characters. */
     public static void id(String path, String value) {
-        if (value == null) throw new InvalidInputException(path, "is required");
-        if (value.isEmpty() || value.length() > 64) throw new InvalidInputException(path, "must be 1-64 characters");
+        if (value == null) throw new Failure.InvalidInput(path, "is required");
+        if (value.isEmpty() || value.length() > 64) throw new Failure.InvalidInput(path, "must be 1-64 characters");
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (Character.isWhitespace(c) || Character.isSpaceChar(c) || isUnsafe(c)) {
-                throw new InvalidInputException(path, "must not contain whitespace or control characters");
+                throw new Failure.InvalidInput(path, "must not contain whitespace or control characters");
             }
         }
     }
@@ -50,16 +59,16 @@ public final class Validation {
 
     public static void text(String path, String value, int max) {
         if (value == null) return;
-        if (value.length() > max) throw new InvalidInputException(path, "must be at most " + max + " characters");
+        if (value.length() > max) throw new Failure.InvalidInput(path, "must be at most " + max + " characters");
         for (int i = 0; i < value.length(); i++) {
             if (isUnsafe(value.charAt(i))) {
-                throw new InvalidInputException(path, "must not contain control or bidirectional-override characters");
+                throw new Failure.InvalidInput(path, "must not contain control or bidirectional-override characters");
             }
         }
     }
 
     public static void requiredText(String path, String value) {
-        if (value == null || value.isBlank()) throw new InvalidInputException(path, "is required");
+        if (value == null || value.isBlank()) throw new Failure.InvalidInput(path, "is required");
         text(path, value);
     }
 
@@ -70,7 +79,7 @@ public final class Validation {
     }
 
     public static void positive(String path, Long value) {
-        if (value != null && value <= 0) throw new InvalidInputException(path, "must be greater than 0");
+        if (value != null && value <= 0) throw new Failure.InvalidInput(path, "must be greater than 0");
     }
 
     public static void tenant(String path, Tenant tenant) {
@@ -84,7 +93,7 @@ public final class Validation {
         requiredText(path + ".name", d.name());
         if (d.parent() != null) {
             id(path + ".parent", d.parent());
-            if (d.parent().equals(d.id())) throw new InvalidInputException(path + ".parent", "a department cannot be its own parent");
+            if (d.parent().equals(d.id())) throw new Failure.InvalidInput(path + ".parent", "a department cannot be its own parent");
         }
     }
 
@@ -93,20 +102,20 @@ public final class Validation {
         text(path + ".name", g.name());
     }
 
-    public static void app(String path, App app, boolean secretRequired) {
+    public static void app(String path, App app, boolean secretRequired, Set<String> scopes) {
         key(path + ".id", app.id());
         if (app.secret() == null) {
-            if (secretRequired) throw new InvalidInputException(path + ".secret", "is required");
+            if (secretRequired) throw new Failure.InvalidInput(path + ".secret", "is required");
         } else {
-            if (app.secret().length() < 16) throw new InvalidInputException(path + ".secret", "must be at least 16 characters");
+            if (app.secret().length() < 16) throw new Failure.InvalidInput(path + ".secret", "must be at least 16 characters");
             text(path + ".secret", app.secret(), 256);
         }
         text(path + ".name", app.name());
         list(path + ".scopes", app.scopes());
         for (int i = 0; i < app.scopes().size(); i++) {
             String scope = app.scopes().get(i);
-            if (!App.KNOWN_SCOPES.contains(scope)) {
-                throw new InvalidInputException(path + ".scopes[" + i + "]", "unknown scope; one of " + App.KNOWN_SCOPES);
+            if (!scopes.contains(scope)) {
+                throw new Failure.InvalidInput(path + ".scopes[" + i + "]", "unknown scope; one of " + new java.util.TreeSet<>(scopes));
             }
         }
         if (app.vendor() != null) key(path + ".vendor", app.vendor());
@@ -123,13 +132,13 @@ public final class Validation {
         text(path + ".nickname", u.nickname());
         if (u.email() != null) {
             text(path + ".email", u.email(), 254);
-            if (!EMAIL.matcher(u.email()).matches()) throw new InvalidInputException(path + ".email", "is not an email address");
+            if (!EMAIL.matcher(u.email()).matches()) throw new Failure.InvalidInput(path + ".email", "is not an email address");
         }
         if (u.phone() != null && !PHONE.matcher(u.phone()).matches()) {
-            throw new InvalidInputException(path + ".phone", "must be a national phone number (digits)");
+            throw new Failure.InvalidInput(path + ".phone", "must be a national phone number (digits)");
         }
         if (u.phoneCountryCode() != null && !COUNTRY_CODE.matcher(u.phoneCountryCode()).matches()) {
-            throw new InvalidInputException(path + ".phone_country_code", "must look like +86");
+            throw new Failure.InvalidInput(path + ".phone_country_code", "must look like +86");
         }
         if (u.avatar() != null) url(path + ".avatar", u.avatar());
         text(path + ".country", u.country());
@@ -143,19 +152,19 @@ public final class Validation {
         list(path + ".identities", u.identities());
         for (int i = 0; i < u.identities().size(); i++) identity(path + ".identities[" + i + "]", u.identities().get(i));
         if (u.customData() != null && u.customData().toString().length() > MAX_CUSTOM_DATA) {
-            throw new InvalidInputException(path + ".custom_data", "must be at most " + MAX_CUSTOM_DATA + " bytes of JSON");
+            throw new Failure.InvalidInput(path + ".custom_data", "must be at most " + MAX_CUSTOM_DATA + " bytes of JSON");
         }
         if (u.password() != null) {
-            if (u.password().isEmpty()) throw new InvalidInputException(path + ".password", "must not be empty");
+            if (u.password().isEmpty()) throw new Failure.InvalidInput(path + ".password", "must not be empty");
             if (Passwords.tooLong(u.password())) {
-                throw new InvalidInputException(path + ".password", "must be at most " + Passwords.MAX_BYTES + " bytes in UTF-8 (bcrypt's limit)");
+                throw new Failure.InvalidInput(path + ".password", "must be at most " + Passwords.MAX_BYTES + " bytes in UTF-8 (bcrypt's limit)");
             }
         }
         if (u.passwordHash() != null && !Passwords.isHash(u.passwordHash())) {
-            throw new InvalidInputException(path + ".password_hash", "is not a bcrypt hash");
+            throw new Failure.InvalidInput(path + ".password_hash", "is not a bcrypt hash");
         }
         if (u.adminOf().contains("*")) {
-            if (u.adminOf().size() != 1) throw new InvalidInputException(path + ".admin_of", "\"*\" stands alone");
+            if (u.adminOf().size() != 1) throw new Failure.InvalidInput(path + ".admin_of", "\"*\" stands alone");
         } else {
             ids(path + ".admin_of", u.adminOf());
         }
@@ -164,21 +173,21 @@ public final class Validation {
 
     private static void acs(String path, Acs acs) {
         ids(path + ".groups", acs.groups());
-        if (acs.card() != null && acs.card() < 0) throw new InvalidInputException(path + ".card", "must not be negative");
+        if (acs.card() != null && acs.card() < 0) throw new Failure.InvalidInput(path + ".card", "must not be negative");
         Face face = acs.face();
         if (face == null) return;
-        if (face.type() == null) throw new InvalidInputException(path + ".face.type", "is required (jpg or png)");
-        if (face.data() == null || face.data().length == 0) throw new InvalidInputException(path + ".face.data", "is required");
+        if (face.type() == null) throw new Failure.InvalidInput(path + ".face.type", "is required (jpg or png)");
+        if (face.data() == null || face.data().length == 0) throw new Failure.InvalidInput(path + ".face.data", "is required");
         if (face.data().length > Face.MAX_BYTES) {
-            throw new InvalidInputException(path + ".face.data", "must be at most " + Face.MAX_BYTES + " bytes");
+            throw new Failure.InvalidInput(path + ".face.data", "must be at most " + Face.MAX_BYTES + " bytes");
         }
         if (Face.sniff(face.data()) != face.type()) {
-            throw new InvalidInputException(path + ".face.data", "is not a " + face.type().wire() + " image");
+            throw new Failure.InvalidInput(path + ".face.data", "is not a " + face.type().wire() + " image");
         }
     }
 
     private static void identity(String path, Identity identity) {
-        if (identity == null) throw new InvalidInputException(path, "must be an object");
+        if (identity == null) throw new Failure.InvalidInput(path, "must be an object");
         requiredText(path + ".provider", identity.provider());
         text(path + ".type", identity.type());
         requiredText(path + ".user_id_in_idp", identity.userIdInIdp());
@@ -190,16 +199,16 @@ public final class Validation {
         try {
             URI uri = new URI(value);
             if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
-                throw new InvalidInputException(path, "must be an http or https URL");
+                throw new Failure.InvalidInput(path, "must be an http or https URL");
             }
         } catch (java.net.URISyntaxException e) {
-            throw new InvalidInputException(path, "is not a URL");
+            throw new Failure.InvalidInput(path, "is not a URL");
         }
     }
 
     private static void list(String path, List<?> values) {
         if (values != null && values.size() > MAX_LIST) {
-            throw new InvalidInputException(path, "must have at most " + MAX_LIST + " entries");
+            throw new Failure.InvalidInput(path, "must have at most " + MAX_LIST + " entries");
         }
     }
 
@@ -209,7 +218,7 @@ public final class Validation {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < values.size(); i++) {
             id(path + "[" + i + "]", values.get(i));
-            if (!seen.add(values.get(i))) throw new InvalidInputException(path + "[" + i + "]", "is listed twice");
+            if (!seen.add(values.get(i))) throw new Failure.InvalidInput(path + "[" + i + "]", "is listed twice");
         }
     }
 }

@@ -9,17 +9,17 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-import roster.Services;
-import roster.directory.CanonicalJson;
-import roster.store.Database;
+import roster.core.FrontEnd;
+import roster.core.Services;
+import roster.model.CanonicalJson;
+import roster.model.Failure;
 
 /**
- * The one HTTP server: every dialect and the admin API on one port, plus health, readiness and metrics.
- * Request ids, access logs and the last-resort error answer live here; each dialect maps its own errors.
+ * The one HTTP server: every front end on HTTP on one port, plus health, readiness and metrics. Request ids,
+ * access logs and the last-resort error answer live here; each front end maps errors under its paths.
  */
 public final class HttpServer implements AutoCloseable {
 
@@ -30,14 +30,11 @@ public final class HttpServer implements AutoCloseable {
     /** The request line and headers together (Jetty's default is 8 KiB; long query parameters get past it). */
     public static final int MAX_HEADER_BYTES = 64 * 1024;
 
-    /** What a caller is told when the database stays busy past its wait (see Database.isBusy). */
-    public static final String BUSY_MESSAGE = "the directory is busy with another write (e.g. a load); retry shortly";
-    static final int BUSY_RETRY_AFTER_SECONDS = 2;
-
     private final Javalin app;
+    private final List<FrontEnd.Started> started;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
-    public HttpServer(Services services, List<Function<Services, Dialect>> dialects) {
+    public HttpServer(Services services, List<FrontEnd> frontEnds) {
         this.app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.useVirtualThreads = false;
@@ -62,57 +59,58 @@ public final class HttpServer implements AutoCloseable {
         app.after(this::logAccess);
         app.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
         app.get("/readyz", ctx -> {
-            boolean up = services.database().ping();
+            boolean up = services.ready();
             ctx.status(up ? 200 : 503).json(Map.of("status", up ? "ready" : "database unavailable"));
         });
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
-        List<Dialect> mounted = dialects.stream().map(d -> d.apply(services)).toList();
-        mounted.forEach(d -> d.register(app));
-        // Javalin maps exceptions by type; Roster maps them by path, so each dialect answers in its own envelope.
-        io.javalin.http.ExceptionHandler<Exception> answer = (failure, ctx) -> {
-            Exception e = failure;
-            if (Database.isBusy(e)) {
-                // not a fault: the caller may retry. Every dialect answers an HttpResponseException by its status.
-                log.warn("database busy on {} {} (request {}): {}", ctx.method(), ctx.path(), RequestIds.of(ctx), e.toString());
-                ctx.header("Retry-After", String.valueOf(BUSY_RETRY_AFTER_SECONDS));
-                e = new io.javalin.http.HttpResponseException(HttpStatus.SERVICE_UNAVAILABLE.getCode(), BUSY_MESSAGE);
-            } else if (Database.isUnstorableText(e)) {
-                e = new io.javalin.http.HttpResponseException(HttpStatus.BAD_REQUEST.getCode(), "a value holds a NUL character");
-            }
-            if (!(e instanceof io.javalin.http.HttpResponseException) && !isExpected(e)) {
+        started = frontEnds.stream().map(f -> f.start().apply(services)).toList();
+        started.forEach(f -> f.register(app));
+        // Javalin maps exceptions by type; Roster maps them by path, so each front end answers in its own envelope:
+        // its own refusals as they are, everything else as one of the core's failures
+        io.javalin.http.ExceptionHandler<Exception> answer = (e, ctx) -> {
+            Exception refusal = e instanceof DialectException ? e : failure(e);
+            if (refusal instanceof Failure.Internal) {
                 log.error("unhandled error on {} {} (request {})", ctx.method(), ctx.path(), RequestIds.of(ctx), e);
+            } else if (refusal instanceof Failure.Busy busy) {
+                log.warn("database busy on {} {} (request {})", ctx.method(), ctx.path(), RequestIds.of(ctx));
+                ctx.header("Retry-After", String.valueOf(busy.retryAfterSeconds()));
             }
-            Dialect owner = owner(mounted, ctx);
+            FrontEnd.Started owner = owner(started, ctx);
             if (owner != null) {
-                owner.answer(e, ctx);
+                owner.answer(refusal, ctx);
             } else {
-                int status = e instanceof io.javalin.http.HttpResponseException h ? h.getStatus() : 500;
-                ctx.status(status).json(Map.of("error", status == 500 ? "internal error" : e.getMessage(), "request_id", RequestIds.of(ctx)));
+                int status = refusal instanceof Failure.Refused r ? r.status() : refusal instanceof Failure.Busy ? 503 : 500;
+                ctx.status(status).json(Map.of("error", status == 500 ? "internal error" : refusal.getMessage(), "request_id", RequestIds.of(ctx)));
             }
         };
         app.exception(Exception.class, answer);
-        // Javalin answers its own HttpResponseException in plain text unless a handler names that very class
+        // Javalin answers its own HttpResponseException and ValidationException itself unless a handler names that class
         app.exception(io.javalin.http.HttpResponseException.class, answer::handle);
-        // an unknown path under a dialect's prefix still gets that dialect's envelope (Javalin's own answer to an
-        // unmatched path is plain text; every dialect answers in JSON)
+        app.exception(io.javalin.validation.ValidationException.class, answer::handle);
+        // an unknown path under a front end's prefix still gets its envelope (Javalin's own answer to an
+        // unmatched path is plain text; every front end answers in JSON)
         app.error(404, ctx -> {
             String type = ctx.res().getContentType();
             if (type != null && type.contains("json")) return;
-            Dialect owner = owner(mounted, ctx);
-            if (owner != null) owner.answer(new io.javalin.http.NotFoundResponse("no such endpoint"), ctx);
+            FrontEnd.Started owner = owner(started, ctx);
+            if (owner != null) owner.answer(new Failure.Refused(404, "no such endpoint"), ctx);
             else ctx.json(Map.of("error", "not found", "request_id", RequestIds.of(ctx)));
         });
     }
 
-    private static Dialect owner(List<Dialect> dialects, Context ctx) {
-        return dialects.stream().filter(d -> d.paths().stream().anyMatch(ctx.path()::startsWith)).findFirst().orElse(null);
+    /** What Javalin's own refusals (no route, body too large, a parameter its validator refused) are in the core's terms. */
+    private static Failure failure(Exception e) {
+        if (e instanceof io.javalin.http.HttpResponseException h) return new Failure.Refused(h.getStatus(), h.getMessage());
+        if (e instanceof io.javalin.validation.ValidationException v && !v.getErrors().isEmpty()) {
+            var first = v.getErrors().entrySet().iterator().next();
+            String message = first.getValue().isEmpty() ? "is invalid" : first.getValue().get(0).getMessage();
+            return new Failure.InvalidInput(first.getKey(), message.equals("TYPE_CONVERSION_FAILED") ? "must be an integer" : message);
+        }
+        return Failure.of(e);
     }
 
-    /** Errors of the caller's making, which a dialect answers without a stack trace in the log. */
-    private static boolean isExpected(Exception e) {
-        return e instanceof roster.directory.InvalidInputException || e instanceof roster.directory.NotFoundException
-                || e instanceof roster.query.Cursors.InvalidCursorException || e instanceof DialectException
-                || e instanceof roster.auth.RateLimits.Exceeded;
+    private static FrontEnd.Started owner(List<FrontEnd.Started> frontEnds, Context ctx) {
+        return frontEnds.stream().filter(f -> f.paths().stream().anyMatch(ctx.path()::startsWith)).findFirst().orElse(null);
     }
 
     public HttpServer start(String host, int port) {
@@ -142,6 +140,7 @@ public final class HttpServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        started.forEach(FrontEnd.Started::close);
     }
 
     /**

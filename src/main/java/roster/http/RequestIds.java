@@ -1,7 +1,7 @@
 package roster.http;
 
 import io.javalin.http.Context;
-import roster.auth.Keys;
+import roster.crypto.Keys;
 
 /** Every answer carries a request id in X-Request-Id; logs carry the same id. */
 public final class RequestIds {

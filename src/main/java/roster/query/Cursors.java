@@ -5,7 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
-import roster.auth.Keys;
+import roster.crypto.Keys;
+import roster.model.Failure;
 
 /**
  * Opaque page tokens. A token carries the key of the last row served and a MAC over that key and the
@@ -23,12 +24,6 @@ public final class Cursors {
         this.key = keys.derive("page-token");
     }
 
-    public static final class InvalidCursorException extends RuntimeException {
-        public InvalidCursorException() {
-            super("page token is invalid");
-        }
-    }
-
     public String encode(String binding, long position) {
         ByteBuffer buffer = ByteBuffer.allocate(1 + Long.BYTES + MAC_BYTES);
         buffer.put(VERSION).putLong(position).put(mac(binding, position));
@@ -40,14 +35,14 @@ public final class Cursors {
         try {
             raw = Base64.getUrlDecoder().decode(token);
         } catch (IllegalArgumentException e) {
-            throw new InvalidCursorException();
+            throw new Failure.InvalidCursor();
         }
-        if (raw.length != 1 + Long.BYTES + MAC_BYTES || raw[0] != VERSION) throw new InvalidCursorException();
+        if (raw.length != 1 + Long.BYTES + MAC_BYTES || raw[0] != VERSION) throw new Failure.InvalidCursor();
         ByteBuffer buffer = ByteBuffer.wrap(raw);
         buffer.get();
         long position = buffer.getLong();
         byte[] mac = Arrays.copyOfRange(raw, 1 + Long.BYTES, raw.length);
-        if (!MessageDigest.isEqual(mac, mac(binding, position))) throw new InvalidCursorException();
+        if (!MessageDigest.isEqual(mac, mac(binding, position))) throw new Failure.InvalidCursor();
         return position;
     }
 

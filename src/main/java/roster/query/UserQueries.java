@@ -1,44 +1,46 @@
 package roster.query;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import org.jdbi.v3.core.Handle;
-import roster.directory.Status;
-import roster.directory.TenantWriter;
-import roster.directory.User;
+import java.util.function.Predicate;
+import roster.model.Attribute;
+import roster.model.Order;
+import roster.model.Status;
+import roster.model.User;
+import roster.model.UserDetail;
+import roster.model.UserFilter;
+import roster.store.Counters;
 import roster.store.Database;
-import roster.store.UserRows;
+import roster.store.Departments;
+import roster.store.Tenants;
+import roster.store.Tx;
+import roster.store.Users;
 
 /**
- * The one query core behind every user list: filter, stable order, keyset and offset paging, counts.
+ * The one query core behind every user list: a tenant, the neutral {@link UserFilter}, a stable order, keyset and
+ * offset paging, counts.
  *
  * <p>Keyset pages seek straight to their key through an index, so page 20,000 costs what page 1 costs. Offset
- * pages and total counts of a whole tenant (or of some statuses) read the per-block counters of user_counts: a
- * few hundred rows say which block of 4096 nums holds the wanted offset, and only that block is scanned.
- * Counters of other filters (a department subtree, an updated-at window) count the rows they select; those are
- * narrower than the tenant by construction.
+ * pages and total counts of a filter on status alone (or none) read the per-block counters: a few hundred rows say
+ * which block of 4096 nums holds the wanted offset, and only that block is scanned. Other filters (a department
+ * subtree, an updated-at window, keywords) count the rows they select; those are narrower than the tenant.
+ *
+ * <p>Both caches here are keyed by the tenant's version (its change sequence and creation time), read in the
+ * same transaction as the page: a cached entry can only ever answer for the state it was computed from.
  */
 public final class UserQueries {
 
     private final Database db;
-    private final Map<String, Blocks> blockCache = lru(256);
-
-    private final Map<String, Boolean> wideCache = lru(256);
-
-    /** A small thread-safe map that forgets the least recently used entry beyond its size. */
-    private static <V> Map<String, V> lru(int capacity) {
-        return Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
-                return size() > capacity;
-            }
-        });
-    }
+    private final Cache<String, List<Counters.Block>> blockCache = Caffeine.newBuilder().maximumSize(256).build();
+    private final Cache<String, Boolean> wideCache = Caffeine.newBuilder().maximumSize(256).build();
 
     public UserQueries(Database db) {
         this.db = db;
@@ -50,208 +52,147 @@ public final class UserQueries {
     /** An offset page with the total of the whole filter. */
     public record OffsetPage(List<User> users, long total) {}
 
-    public KeysetPage keysetPage(UserFilter filter, Order order, Long after, int limit, UserRows.Detail detail) {
+    public KeysetPage keysetPage(String tenantId, UserFilter filter, Order order, Long after, int limit, UserDetail detail) {
         if (!order.isKeyset()) throw new IllegalArgumentException("keyset paging needs order NUM or SEQUENCE");
-        return db.read(h -> {
-            Sql sql = where(filter, wideScopes(h, filter));
-            if (after != null) sql.where(order.column + " > ?", after);
-            List<User> rows = sql.select(h, UserRows.COLUMNS, "ORDER BY " + order.sql() + " LIMIT ?", limit + 1)
-                    .map((rs, ctx) -> UserRows.map(rs)).list();
-            boolean more = rows.size() > limit;
-            if (more) rows = rows.subList(0, limit);
-            List<User> users = UserRows.read(h, filter.tenantId(), rows, detail);
-            Long next = more ? keyOf(users.get(users.size() - 1), order) : null;
-            return new KeysetPage(users, next);
+        return db.read(tx -> {
+            List<User> users = Users.page(tx, tenantId, filter, wide(tx, tenantId, filter), order, after, null, 0, limit + 1, detail);
+            boolean more = users.size() > limit;
+            if (more) users = users.subList(0, limit);
+            User last = more ? users.get(users.size() - 1) : null;
+            return new KeysetPage(users, last == null ? null : order == Order.SEQUENCE ? last.sequence() : last.num());
         });
     }
 
-    public OffsetPage offsetPage(UserFilter filter, Order order, long offset, int limit, UserRows.Detail detail) {
-        return db.read(h -> {
-            Blocks blocks = filter.isCountable() ? blocks(h, filter) : null;
-            long total = blocks != null ? blocks.total() : count(h, filter);
+    public OffsetPage offsetPage(String tenantId, UserFilter filter, Order order, long offset, int limit, UserDetail detail) {
+        return db.read(tx -> {
+            List<Counters.Block> blocks = statusesOnly(filter).map(s -> blocks(tx, tenantId, s)).orElse(null);
+            Predicate<UserFilter.InDepartments> wide = wide(tx, tenantId, filter);
+            long total = blocks != null ? total(blocks) : Users.count(tx, tenantId, filter, wide);
             if (offset >= total || limit == 0) return new OffsetPage(List.of(), total);
-            Sql sql = where(filter, wideScopes(h, filter));
+            Long fromNum = null;
             long skip = offset;
             if (blocks != null && order == Order.NUM) {
-                int b = blocks.blockHolding(offset);
-                sql.where("u.num >= ?", blocks.ids[b] << TenantWriter.COUNT_BLOCK_BITS);
-                skip = offset - (b == 0 ? 0 : blocks.cumulative[b - 1]);
+                // seek to the block holding the offset, then skip within it
+                long before = 0;
+                for (Counters.Block b : blocks) {
+                    if (before + b.users() > offset) {
+                        fromNum = b.firstNum();
+                        break;
+                    }
+                    before += b.users();
+                }
+                skip = offset - before;
             }
-            List<User> rows = sql.select(h, UserRows.COLUMNS, "ORDER BY " + order.sql() + " LIMIT ? OFFSET ?", limit, skip)
-                    .map((rs, ctx) -> UserRows.map(rs)).list();
-            return new OffsetPage(UserRows.read(h, filter.tenantId(), rows, detail), total);
+            List<User> users = Users.page(tx, tenantId, filter, wide, order, null, fromNum, skip, limit, detail);
+            return new OffsetPage(users, total);
         });
     }
 
-    public long count(UserFilter filter) {
-        return db.read(h -> filter.isCountable() ? blocks(h, filter).total() : count(h, filter));
-    }
-
-    /**
-     * Whether one user, already read, is in the scope: named by it, or a member of one of its departments or of
-     * a department below. Walks up from the user's few departments, so it costs a handful of index reads where
-     * asking the list query for one user could scan the scope's members.
-     */
-    public boolean inScope(String tenantId, Scope scope, User user) {
-        if (scope.all() || scope.users().contains(user.id())) return true;
-        if (scope.departments().isEmpty() || user.departments().isEmpty()) return false;
-        return db.read(h -> {
-            List<Object> args = new ArrayList<>(List.of(tenantId));
-            args.addAll(user.departments());
-            args.add(tenantId);
-            String text = "WITH RECURSIVE up(id) AS (SELECT id FROM departments WHERE tenant_id = ? AND id IN ("
-                    + Sql.placeholders(user.departments()) + ") UNION SELECT d.parent_id FROM departments d JOIN up ON d.id = up.id "
-                    + "WHERE d.tenant_id = ? AND d.parent_id IS NOT NULL) SELECT COUNT(*) FROM up WHERE id IN ("
-                    + Sql.placeholders(scope.departments()) + ")";
-            args.addAll(scope.departments());
-            var query = h.createQuery(text);
-            for (int i = 0; i < args.size(); i++) query.bind(i, args.get(i));
-            return query.mapTo(Long.class).one() > 0;
+    public long count(String tenantId, UserFilter filter) {
+        return db.read(tx -> {
+            Optional<Set<Status>> statuses = statusesOnly(filter);
+            return statuses.isPresent() ? total(blocks(tx, tenantId, statuses.get())) : Users.count(tx, tenantId, filter, wide(tx, tenantId, filter));
         });
     }
 
-    private long count(Handle h, UserFilter filter) {
-        return where(filter, Set.of()).select(h, "COUNT(*)", "").mapTo(Long.class).one();
+    /**
+     * The user whose attribute has this value, if the filter selects it: a list's rule applied to one lookup, in
+     * one query (each department condition tested on the row, never gathered).
+     */
+    public Optional<User> find(String tenantId, UserFilter filter, Attribute key, Object value, UserDetail detail) {
+        UserFilter one = UserFilter.and(filter, UserFilter.eq(key, value));
+        return db.read(tx -> Users.page(tx, tenantId, one, d -> true, Order.NUM, null, null, 0, 1, detail).stream().findFirst());
     }
 
-    private static Long keyOf(User user, Order order) {
-        return order == Order.SEQUENCE ? user.sequence() : user.num();
+    /** Whether one user, already read, is one the filter selects (the list's rule, applied to a single read). */
+    public boolean selects(String tenantId, UserFilter filter, User user) {
+        if (filter instanceof UserFilter.All) return true;
+        return db.read(tx -> Users.matches(tx, tenantId, filter, user.id()));
     }
+
+    // ---- counters
 
     /**
-     * The WHERE clause of a filter. Literal predicates where a partial index must recognise them. The scopes at
-     * the indexes in wide are tested row by row (see wideScopes); the others as a set of members.
+     * The statuses a filter selects when it says nothing but status (all of them for no condition), so that the
+     * per-block counters can answer it; empty when it says more.
      */
-    private static Sql where(UserFilter f, Set<Integer> wide) {
-        Sql sql = new Sql().where("u.tenant_id = ?", f.tenantId());
-        for (int i = 0; i < f.scopes().size(); i++) scope(sql, f.tenantId(), f.scopes().get(i), "scope" + i, wide.contains(i));
-        if (!f.statuses().isEmpty()) {
-            List<String> names = f.statuses().stream().map(Status::wire).sorted().toList();
-            sql.where("u.status IN (" + Sql.placeholders(names) + ")", names.toArray());
+    static Optional<Set<Status>> statusesOnly(UserFilter f) {
+        if (f instanceof UserFilter.All) return Optional.of(EnumSet.allOf(Status.class));
+        if (f instanceof UserFilter.Equals eq && eq.attribute() == Attribute.STATUS && !eq.ignoreCase()) return statuses(List.of(eq.value()));
+        if (f instanceof UserFilter.In in && in.attribute() == Attribute.STATUS) return statuses(in.values());
+        if (f instanceof UserFilter.Not not) {
+            return statusesOnly(not.filter()).map(s -> {
+                Set<Status> rest = EnumSet.allOf(Status.class);
+                rest.removeAll(s);
+                return rest;
+            });
         }
-        if (f.accessGroupMembersOnly()) sql.where("u.status = 'active' AND u.acs_member = 1");
-        if (f.accessGroup() != null) {
-            sql.where("u.id IN (SELECT g.user_id FROM user_groups g WHERE g.tenant_id = ? AND g.group_id = ?)", f.tenantId(), f.accessGroup());
-        }
-        if (f.updatedFrom() != null) sql.where("u.updated_at >= ?", f.updatedFrom().toEpochMilli());
-        if (f.updatedTo() != null) sql.where("u.updated_at <= ?", f.updatedTo().toEpochMilli());
-        if (f.afterSequence() != null) sql.where("u.seq > ?", f.afterSequence());
-        for (Match m : f.matches()) {
-            List<Object> args = new ArrayList<>();
-            String condition = m.sql(args);
-            sql.where(condition, args.toArray());
-        }
-        return sql;
+        if (f instanceof UserFilter.And and) return combined(and.all(), true);
+        if (f instanceof UserFilter.Or or) return combined(or.any(), false);
+        return Optional.empty();
     }
 
-    /** Members of the scope's departments and of every department below them, plus its named users. */
-    private static void scope(Sql sql, String tenantId, Scope scope, String name, boolean wide) {
-        List<String> alternatives = new ArrayList<>();
-        List<Object> args = new ArrayList<>();
-        if (!scope.departments().isEmpty()) {
-            List<Object> cteArgs = new ArrayList<>();
-            cteArgs.add(tenantId);
-            cteArgs.addAll(scope.departments());
-            cteArgs.add(tenantId);
-            sql.cte(name + "(id) AS (SELECT id FROM departments WHERE tenant_id = ? AND id IN ("
-                    + Sql.placeholders(scope.departments()) + ") UNION SELECT d.id FROM departments d JOIN " + name
-                    + " s ON d.parent_id = s.id WHERE d.tenant_id = ?)", cteArgs.toArray());
-            alternatives.add(wide
-                    ? "EXISTS (SELECT 1 FROM user_departments ud WHERE ud.tenant_id = u.tenant_id AND ud.user_id = u.id AND ud.dept_id IN (SELECT id FROM " + name + "))"
-                    : "u.id IN (SELECT ud.user_id FROM user_departments ud WHERE ud.tenant_id = ? AND ud.dept_id IN (SELECT id FROM " + name + "))");
-            if (!wide) args.add(tenantId);
+    private static Optional<Set<Status>> combined(List<UserFilter> parts, boolean intersect) {
+        Set<Status> out = intersect ? EnumSet.allOf(Status.class) : EnumSet.noneOf(Status.class);
+        for (UserFilter part : parts) {
+            Optional<Set<Status>> s = statusesOnly(part);
+            if (s.isEmpty()) return Optional.empty();
+            if (intersect) out.retainAll(s.get()); else out.addAll(s.get());
         }
-        if (!scope.users().isEmpty()) {
-            alternatives.add("u.id IN (" + Sql.placeholders(scope.users()) + ")");
-            args.addAll(scope.users());
-        }
-        sql.where(alternatives.isEmpty() ? "1 = 0" : "(" + String.join(" OR ", alternatives) + ")", args.toArray());
+        return Optional.of(out);
     }
+
+    private static Optional<Set<Status>> statuses(Collection<Object> values) {
+        Set<Status> out = EnumSet.noneOf(Status.class);
+        for (Object v : values) {
+            Status s = Status.ofWire(String.valueOf(v));
+            if (s == null) return Optional.empty(); // an unknown word selects no one; let SQL say so
+            out.add(s);
+        }
+        return Optional.of(out);
+    }
+
+    /** The counters' blocks, from the cache while the tenant's version has not moved (so never stale). */
+    private List<Counters.Block> blocks(Tx tx, String tenantId, Set<Status> statuses) {
+        if (statuses.isEmpty()) return List.of();
+        Set<Status> asked = statuses.size() == Status.values().length ? Set.of() : statuses;
+        String key = tenantId + "|" + new TreeSet<>(asked) + "|" + Tenants.version(tx, tenantId);
+        return blockCache.get(key, k -> Counters.blocks(tx, tenantId, asked));
+    }
+
+    private static long total(List<Counters.Block> blocks) {
+        long total = 0;
+        for (Counters.Block b : blocks) total += b.users();
+        return total;
+    }
+
+    // ---- department conditions
 
     /**
-     * The scopes of a filter whose members are at least a twentieth of the tenant. A page walks the users in
-     * order until it is full; for such a scope, testing each user's membership as the walk meets it finds a
-     * member every few rows, where gathering the scope's members first would read them all on every page
-     * (a million for the root of a tenant: 1.8 s a page instead of 25 ms). A narrow scope is the opposite case:
-     * its few members are gathered and looked up directly. Counting stops at the threshold, and the answer is
-     * cached until the tenant next changes.
+     * The department conditions whose members are at least a twentieth of the tenant. A page walks the users in
+     * order until it is full; for such a condition, testing each user's membership as the walk meets it finds a
+     * member every few rows, where gathering the members first would read them all on every page (a million for
+     * the root of a tenant: 1.8 s a page instead of 25 ms). A narrow one is the opposite case: its few members are
+     * gathered and looked up directly. Counting stops at the threshold; the answer is cached per tenant version.
      */
-    private Set<Integer> wideScopes(Handle h, UserFilter filter) {
-        Set<Integer> wide = new java.util.HashSet<>();
-        for (int i = 0; i < filter.scopes().size(); i++) {
-            Scope scope = filter.scopes().get(i);
-            if (scope.departments().isEmpty()) continue;
-            Blocks all = blocks(h, UserFilter.tenant(filter.tenantId()));
-            String key = filter.tenantId() + "|" + new TreeSet<>(scope.departments()) + "|" + all.version();
-            Boolean isWide = wideCache.get(key);
-            if (isWide == null) {
-                long threshold = Math.max(1000, all.total() / 20);
-                List<Object> args = new ArrayList<>(List.of(filter.tenantId()));
-                args.addAll(scope.departments());
-                args.add(filter.tenantId());
-                args.add(filter.tenantId());
-                args.add(threshold);
-                var query = h.createQuery("WITH RECURSIVE sub(id) AS (SELECT id FROM departments WHERE tenant_id = ? AND id IN ("
-                        + Sql.placeholders(scope.departments()) + ") UNION SELECT d.id FROM departments d JOIN sub s ON d.parent_id = s.id "
-                        + "WHERE d.tenant_id = ?) SELECT COUNT(*) FROM (SELECT 1 FROM user_departments ud WHERE ud.tenant_id = ? "
-                        + "AND ud.dept_id IN (SELECT id FROM sub) LIMIT ?) members");
-                for (int a = 0; a < args.size(); a++) query.bind(a, args.get(a));
-                isWide = query.mapTo(Long.class).one() >= threshold;
-                wideCache.put(key, isWide);
-            }
-            if (isWide) wide.add(i);
+    private Predicate<UserFilter.InDepartments> wide(Tx tx, String tenantId, UserFilter filter) {
+        List<UserFilter.InDepartments> conditions = new ArrayList<>();
+        collect(filter, conditions);
+        if (conditions.isEmpty()) return d -> false;
+        String version = Tenants.version(tx, tenantId);
+        long threshold = Math.max(1000, total(blocks(tx, tenantId, EnumSet.allOf(Status.class))) / 20);
+        Set<UserFilter.InDepartments> wide = new HashSet<>();
+        for (UserFilter.InDepartments d : conditions) {
+            String key = tenantId + "|" + new TreeSet<>(d.departments()) + "|" + version;
+            if (wideCache.get(key, k -> Departments.hasAtLeastMembers(tx, tenantId, d.departments(), threshold))) wide.add(d);
         }
-        return wide;
+        return wide::contains;
     }
 
-    // ---- per-block counters
-
-    /** Blocks of 4096 nums that hold users of the filter, with the running total of users up to each. */
-    private record Blocks(long[] ids, long[] cumulative, String version) {
-        long total() {
-            return cumulative.length == 0 ? 0 : cumulative[cumulative.length - 1];
-        }
-
-        int blockHolding(long offset) {
-            int i = java.util.Arrays.binarySearch(cumulative, offset + 1);
-            return i >= 0 ? i : -i - 1;
-        }
-    }
-
-    /**
-     * Reads the counters, or takes them from the cache when the tenant's change sequence has not moved since
-     * (every change to a user moves it, so the cache can never be stale: it only spares the read).
-     */
-    private Blocks blocks(Handle h, UserFilter filter) {
-        // created_at too: a tenant deleted and created again starts its sequence over, and must not meet the
-        // counters of its namesake
-        String version = h.createQuery("SELECT last_seq || '@' || created_at FROM tenants WHERE id = ?").bind(0, filter.tenantId())
-                .mapTo(String.class).findOne().orElse("none");
-        Set<String> statuses = new TreeSet<>();
-        filter.statuses().forEach(s -> statuses.add(s.wire()));
-        String key = filter.tenantId() + "|" + statuses + "|" + version;
-        Blocks cached = blockCache.get(key);
-        if (cached != null) return cached;
-        StringBuilder text = new StringBuilder("SELECT block, SUM(n) FROM user_counts WHERE tenant_id = ?");
-        List<Object> args = new ArrayList<>(List.of(filter.tenantId()));
-        if (!statuses.isEmpty()) {
-            text.append(" AND status IN (").append(Sql.placeholders(statuses)).append(')');
-            args.addAll(statuses);
-        }
-        text.append(" GROUP BY block HAVING SUM(n) > 0 ORDER BY block");
-        var query = h.createQuery(text.toString());
-        for (int i = 0; i < args.size(); i++) query.bind(i, args.get(i));
-        List<long[]> rows = query.map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)}).list();
-        long[] ids = new long[rows.size()];
-        long[] cumulative = new long[rows.size()];
-        long running = 0;
-        for (int i = 0; i < rows.size(); i++) {
-            ids[i] = rows.get(i)[0];
-            running += rows.get(i)[1];
-            cumulative[i] = running;
-        }
-        Blocks blocks = new Blocks(ids, cumulative, version);
-        blockCache.put(key, blocks);
-        return blocks;
+    private static void collect(UserFilter f, List<UserFilter.InDepartments> out) {
+        if (f instanceof UserFilter.InDepartments d) out.add(d);
+        else if (f instanceof UserFilter.And and) and.all().forEach(p -> collect(p, out));
+        else if (f instanceof UserFilter.Or or) or.any().forEach(p -> collect(p, out));
+        else if (f instanceof UserFilter.Not not) collect(not.filter(), out);
     }
 }

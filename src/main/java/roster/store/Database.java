@@ -5,15 +5,18 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
+import roster.model.Failure;
 
 /**
  * The connection pools and the two kinds of transaction Roster uses. SQLite allows one writer at a time,
@@ -22,6 +25,10 @@ import org.sqlite.SQLiteDataSource;
  * wait for the writer. PostgreSQL uses one pool for both.
  */
 public final class Database implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+    /** What a caller is told when the database stays busy past its wait. */
+    public static final String BUSY_MESSAGE = "the directory is busy with another write (e.g. a load); retry shortly";
 
     public enum Kind { SQLITE, POSTGRESQL }
 
@@ -39,9 +46,21 @@ public final class Database implements AutoCloseable {
         this.writer = writePool == readPool ? reader : Jdbi.create(writePool);
     }
 
-    public static Database open(String jdbcUrl) {
+    /**
+     * Opens the database and brings its schema up to date: the core's migrations, then each front end's own
+     * (a Flyway location per front end, with a history table of its own so that their versions never collide).
+     */
+    public static Database open(String jdbcUrl, List<String> frontEndMigrations) {
         Database db = jdbcUrl.startsWith("jdbc:sqlite:") ? openSqlite(jdbcUrl) : openPostgres(jdbcUrl);
-        db.migrate();
+        try {
+            db.migrate("classpath:db/migration", "flyway_schema_history");
+            for (String location : frontEndMigrations) {
+                db.migrate("classpath:" + location, "flyway_history_" + location.replaceAll("[^A-Za-z0-9]", "_"));
+            }
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
         return db;
     }
 
@@ -96,10 +115,11 @@ public final class Database implements AutoCloseable {
         return new HikariDataSource(config);
     }
 
-    private void migrate() {
+    private void migrate(String location, String historyTable) {
         Flyway.configure()
                 .dataSource(writePool)
-                .locations("classpath:db/migration")
+                .locations(location)
+                .table(historyTable)
                 .placeholders(Map.of("binary", kind == Kind.SQLITE ? "BLOB" : "BYTEA"))
                 .load()
                 .migrate();
@@ -110,16 +130,23 @@ public final class Database implements AutoCloseable {
     }
 
     /** Runs work in a read-only transaction: one consistent snapshot for everything it reads. */
-    public <T> T read(HandleCallback<T, RuntimeException> work) {
-        return reader.inTransaction(readIsolation(), handle -> {
+    public <T> T read(Function<Tx, T> work) {
+        return translated(() -> reader.inTransaction(readIsolation(), handle -> {
             if (kind == Kind.POSTGRESQL) handle.execute("SET TRANSACTION READ ONLY");
-            return work.withHandle(handle);
-        });
+            return work.apply(new Tx(handle, kind));
+        }));
     }
 
     /** Runs work in a write transaction: all of it commits, or none of it. */
-    public <T> T write(HandleCallback<T, RuntimeException> work) {
-        return writer.inTransaction(work);
+    public <T> T write(Function<Tx, T> work) {
+        return translated(() -> writer.inTransaction(handle -> work.apply(new Tx(handle, kind))));
+    }
+
+    public void useWrite(java.util.function.Consumer<Tx> work) {
+        write(tx -> {
+            work.accept(tx);
+            return null;
+        });
     }
 
     /**
@@ -128,16 +155,36 @@ public final class Database implements AutoCloseable {
      * (a batch) as reading the whole tenant and scans it: a million-user load slowed quadratically. ANALYZE
      * counts the transaction's own new rows, so running it once the first batch is in fixes the plans.
      */
-    public void analyzeUsers(Handle h) {
-        if (kind != Kind.POSTGRESQL) return;
-        for (String table : java.util.List.of("users", "user_departments", "user_groups", "user_changes")) h.execute("ANALYZE " + table);
+    public static void analyzeUsers(Tx tx) {
+        if (tx.kind != Kind.POSTGRESQL) return;
+        for (String table : List.of("users", "user_departments", "user_groups", "user_changes")) tx.h.execute("ANALYZE " + table);
     }
 
-    public void useWrite(java.util.function.Consumer<Handle> work) {
-        write(handle -> {
-            work.accept(handle);
-            return null;
-        });
+    /** The database's own failures become the core's: busy is a refusal to retry, unstorable text is bad input. */
+    private static <T> T translated(java.util.function.Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (Failure f) {
+            throw f;
+        } catch (RuntimeException e) {
+            if (isBusy(e)) {
+                log.warn("database busy: {}", describe(e));
+                throw new Failure.Busy(BUSY_MESSAGE);
+            }
+            if (isUnstorableText(e)) throw new Failure.InvalidInput("$", "a value holds a NUL character");
+            throw e;
+        }
+    }
+
+    /** The failure's classes and SQL states, never its message: a driver's message can quote the bound values. */
+    static String describe(Throwable failure) {
+        StringBuilder out = new StringBuilder();
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (out.length() > 0) out.append(" <- ");
+            out.append(t.getClass().getSimpleName());
+            if (t instanceof SQLException s && s.getSQLState() != null) out.append(" (SQLSTATE ").append(s.getSQLState()).append(')');
+        }
+        return out.toString();
     }
 
     /** PostgreSQL's default READ COMMITTED takes a new snapshot per statement; a page and its count need one. */
@@ -150,7 +197,7 @@ public final class Database implements AutoCloseable {
      * the busy timeout (a long load in another process), no pooled connection free in time, or PostgreSQL giving
      * up on a lock, a serialization conflict or a deadlock. The server answers these 503 with Retry-After.
      */
-    public static boolean isBusy(Throwable failure) {
+    static boolean isBusy(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof java.sql.SQLTransientConnectionException) return true;
             if (t instanceof org.sqlite.SQLiteException s) {
@@ -168,7 +215,7 @@ public final class Database implements AutoCloseable {
      * True when the database refused a value as text, which only the caller's input can cause: PostgreSQL
      * stores no NUL character (SQLState 22021, 22P05), where SQLite does. Answered as bad input, not a fault.
      */
-    public static boolean isUnstorableText(Throwable failure) {
+    static boolean isUnstorableText(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLException s && s.getSQLState() != null && java.util.Set.of("22021", "22P05").contains(s.getSQLState())) {
                 return true;

@@ -14,31 +14,19 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jdbi.v3.core.Handle;
-import roster.directory.Acs;
-import roster.directory.CanonicalJson;
-import roster.directory.Face;
-import roster.directory.Gender;
-import roster.directory.Identity;
-import roster.directory.Status;
-import roster.directory.User;
+import roster.model.Acs;
+import roster.model.CanonicalJson;
+import roster.model.Face;
+import roster.model.Gender;
+import roster.model.Identity;
+import roster.model.Status;
+import roster.model.User;
+import roster.model.UserDetail;
 
 /** How a canonical user is stored: the users row, its memberships and its face, and the way back. */
-public final class UserRows {
+final class UserRows {
 
-    /** How much of a user a read brings back. */
-    public enum Detail {
-        /** The users row alone: departments and access groups are not read (left empty), for lists that show neither. */
-        ROW,
-        /** Everything but the face image bytes (a face shows as a Face with null data) and the password hash. */
-        PROFILE,
-        /** Everything but the password hash. */
-        FULL,
-        /** Everything, for an export with secrets. */
-        SECRETS
-    }
-
-    public static final String COLUMNS = "u.id, u.num, u.seq, u.username, u.name, u.nickname, u.email, u.phone, "
+    static final String COLUMNS = "u.id, u.num, u.seq, u.username, u.name, u.nickname, u.email, u.phone, "
             + "u.phone_country_code, u.gender, u.avatar, u.status, u.birthdate, u.country, u.province, u.city, "
             + "u.address, u.street_address, u.postal_code, u.external_id, u.email_verified, u.phone_verified, "
             + "u.identities, u.custom_data, u.admin_of, u.password_hash, u.acs_card, u.face_type, "
@@ -65,25 +53,22 @@ public final class UserRows {
 
     private UserRows() {}
 
-    /** A stored user row as written: the user plus what only the store keeps. */
-    public record Stored(User user, long seq, String contentHash) {}
-
     /**
      * Writes users (insert or replace) with their memberships and faces; existing tells which rows were there.
      * Plain JDBC batches rather than JDBI's: JDBI resolves an argument binder per value, which took more time
      * than SQLite itself when loading a million users (see bench/README.md).
      */
-    public static void upsert(Handle h, String tenantId, List<Stored> rows, java.util.Set<String> existing) {
+    static void upsert(Tx tx, String tenantId, List<Users.Stored> rows, java.util.Set<String> existing) {
         if (rows.isEmpty()) return;
         List<String> replaced = rows.stream().map(r -> r.user().id()).filter(existing::contains).toList();
-        deleteDetails(h, tenantId, replaced);
-        Connection c = h.getConnection();
+        deleteDetails(tx, tenantId, replaced);
+        Connection c = tx.h.getConnection();
         try (PreparedStatement users = c.prepareStatement(UPSERT);
              PreparedStatement departments = c.prepareStatement("INSERT INTO user_departments (tenant_id, user_id, dept_id) VALUES (?, ?, ?)");
              PreparedStatement groups = c.prepareStatement("INSERT INTO user_groups (tenant_id, user_id, group_id) VALUES (?, ?, ?)");
              PreparedStatement faces = c.prepareStatement("INSERT INTO user_faces (tenant_id, user_id, type, data) VALUES (?, ?, ?, ?)")) {
             boolean anyDepartment = false, anyGroup = false, anyFace = false;
-            for (Stored row : rows) {
+            for (Users.Stored row : rows) {
                 User u = row.user();
                 Face face = u.acs().face();
                 Object[] values = {tenantId, u.id(), u.num(), row.seq(), u.username(), u.name(), u.nickname(), u.email(),
@@ -124,30 +109,30 @@ public final class UserRows {
         statement.addBatch();
     }
 
-    public static void delete(Handle h, String tenantId, List<String> ids) {
+    static void delete(Tx tx, String tenantId, List<String> ids) {
         if (ids.isEmpty()) return;
-        deleteDetails(h, tenantId, ids);
-        h.createUpdate("DELETE FROM users WHERE tenant_id = :t AND id IN (<ids>)").bind("t", tenantId).bindList("ids", ids).execute();
+        deleteDetails(tx, tenantId, ids);
+        tx.h.createUpdate("DELETE FROM users WHERE tenant_id = :t AND id IN (<ids>)").bind("t", tenantId).bindList("ids", ids).execute();
     }
 
-    private static void deleteDetails(Handle h, String tenantId, List<String> ids) {
+    private static void deleteDetails(Tx tx, String tenantId, List<String> ids) {
         if (ids.isEmpty()) return;
         for (String table : List.of("user_departments", "user_groups", "user_faces")) {
-            h.createUpdate("DELETE FROM " + table + " WHERE tenant_id = :t AND user_id IN (<ids>)")
+            tx.h.createUpdate("DELETE FROM " + table + " WHERE tenant_id = :t AND user_id IN (<ids>)")
                     .bind("t", tenantId).bindList("ids", ids).execute();
         }
     }
 
     /** Maps users rows (selected with COLUMNS) and fills in memberships and, as detail asks, faces and hashes. */
-    public static List<User> read(Handle h, String tenantId, List<User> rows, Detail detail) {
+    static List<User> read(Tx tx, String tenantId, List<User> rows, UserDetail detail) {
         if (rows.isEmpty()) return rows;
-        if (detail == Detail.ROW) return rows.stream().map(row -> row.passwordHash() == null ? row : row.with().passwordHash(null).build()).toList();
+        if (detail == UserDetail.ROW) return rows.stream().map(row -> row.passwordHash() == null ? row : row.with().passwordHash(null).build()).toList();
         List<String> ids = rows.stream().map(User::id).toList();
-        Map<String, List<String>> departments = memberships(h, "user_departments", "dept_id", tenantId, ids);
-        Map<String, List<String>> groups = memberships(h, "user_groups", "group_id", tenantId, ids);
+        Map<String, List<String>> departments = memberships(tx, "user_departments", "dept_id", tenantId, ids);
+        Map<String, List<String>> groups = memberships(tx, "user_groups", "group_id", tenantId, ids);
         Map<String, byte[]> faces = new HashMap<>();
-        if (detail != Detail.PROFILE && rows.stream().anyMatch(u -> u.acs().face() != null)) {
-            h.createQuery("SELECT user_id, data FROM user_faces WHERE tenant_id = :t AND user_id IN (<ids>)")
+        if (detail != UserDetail.PROFILE && rows.stream().anyMatch(u -> u.acs().face() != null)) {
+            tx.h.createQuery("SELECT user_id, data FROM user_faces WHERE tenant_id = :t AND user_id IN (<ids>)")
                     .bind("t", tenantId).bindList("ids", ids)
                     .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getBytes(2)))
                     .forEach(e -> faces.put(e.getKey(), e.getValue()));
@@ -155,19 +140,19 @@ public final class UserRows {
         List<User> out = new ArrayList<>(rows.size());
         for (User row : rows) {
             Face face = row.acs().face();
-            if (face != null && detail != Detail.PROFILE) face = new Face(face.type(), faces.get(row.id()));
+            if (face != null && detail != UserDetail.PROFILE) face = new Face(face.type(), faces.get(row.id()));
             out.add(row.with()
                     .departments(departments.getOrDefault(row.id(), List.of()))
                     .acs(new Acs(groups.getOrDefault(row.id(), List.of()), row.acs().card(), face))
-                    .passwordHash(detail == Detail.SECRETS ? row.passwordHash() : null)
+                    .passwordHash(detail == UserDetail.SECRETS ? row.passwordHash() : null)
                     .build());
         }
         return out;
     }
 
-    private static Map<String, List<String>> memberships(Handle h, String table, String column, String tenantId, List<String> ids) {
+    private static Map<String, List<String>> memberships(Tx tx, String table, String column, String tenantId, List<String> ids) {
         Map<String, List<String>> out = new LinkedHashMap<>();
-        h.createQuery("SELECT user_id, " + column + " FROM " + table + " WHERE tenant_id = :t AND user_id IN (<ids>) ORDER BY user_id, " + column)
+        tx.h.createQuery("SELECT user_id, " + column + " FROM " + table + " WHERE tenant_id = :t AND user_id IN (<ids>) ORDER BY user_id, " + column)
                 .bind("t", tenantId).bindList("ids", ids)
                 .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
                 .forEach(e -> out.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
@@ -175,7 +160,7 @@ public final class UserRows {
     }
 
     /** Maps one row selected with COLUMNS; memberships are filled in by read(). */
-    public static User map(ResultSet rs) throws SQLException {
+    static User map(ResultSet rs) throws SQLException {
         String faceType = rs.getString("face_type");
         String birthdate = rs.getString("birthdate");
         int card = rs.getInt("acs_card");

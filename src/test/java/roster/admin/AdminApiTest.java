@@ -8,7 +8,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import roster.TestServer;
-import roster.directory.CanonicalJson;
+import roster.model.CanonicalJson;
 
 /** The admin API: CRUD on every kind of record, the change feed, and clear errors for bad input. */
 class AdminApiTest {
@@ -92,8 +92,8 @@ class AdminApiTest {
         assertThat(json(patched).get("status").asText()).isEqualTo("suspended");
         assertThat(json(patched).get("username").asText()).isEqualTo("newbie");
         // the password survives a patch that does not name it
-        String hash = server.services.database().read(h -> h.createQuery("SELECT password_hash FROM users WHERE id = 'n1'").mapTo(String.class).one());
-        assertThat(roster.auth.Passwords.verify("s3cret-pass", hash)).isTrue();
+        String hash = server.sql("SELECT password_hash FROM users WHERE id = 'n1'");
+        assertThat(roster.crypto.Passwords.verify("s3cret-pass", hash)).isTrue();
 
         var replaced = server.admin("PUT", "/admin/v1/tenants/acme/users/n1", "{\"name\":\"Only a name\"}");
         assertThat(json(replaced).has("username")).isFalse();

@@ -33,7 +33,7 @@ class TokenLifetimeTest {
     }
 
     private static void expireAllTokens() {
-        server.services.database().useWrite(h -> h.execute("UPDATE tokens SET expires_at = 1"));
+        server.execute("UPDATE tokens SET expires_at = 1");
     }
 
     @Test

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import roster.FeedReplica;
 import roster.TestServer;
+import roster.model.CanonicalJson;
 
 /**
  * The change sequence under concurrent writers: numbers are handed out in commit order, so a reader that follows

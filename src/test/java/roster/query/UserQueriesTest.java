@@ -7,15 +7,18 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import roster.TestServer;
-import roster.directory.Status;
-import roster.directory.User;
 import roster.fixture.FixtureReader;
-import roster.store.UserRows;
+import roster.model.Attribute;
+import roster.model.Failure;
+import roster.model.Order;
+import roster.model.Status;
+import roster.model.User;
+import roster.model.UserDetail;
+import roster.model.UserFilter;
 
 /**
  * The query core against a plain model of the same users: offset pages read through the per-block counters
@@ -59,7 +62,7 @@ class UserQueriesTest {
         List<String> ids = new ArrayList<>();
         Long after = null;
         do {
-            UserQueries.KeysetPage page = queries.keysetPage(filter, Order.NUM, after, 97, UserRows.Detail.PROFILE);
+            UserQueries.KeysetPage page = queries.keysetPage("q", filter, Order.NUM, after, 97, UserDetail.PROFILE);
             page.users().forEach(u -> ids.add(u.id()));
             after = page.next();
         } while (after != null);
@@ -73,16 +76,16 @@ class UserQueriesTest {
     @Test
     void offsetPagesAtEveryDepthMatchTheSortedList() {
         List<UserFilter> filters = List.of(
-                UserFilter.tenant("q"),
-                UserFilter.tenant("q").statuses(Set.of(Status.ACTIVE)),
-                UserFilter.tenant("q").statuses(Set.of(Status.SUSPENDED, Status.ARCHIVED)),
-                UserFilter.tenant("q").within(Scope.departments(List.of("child"))));
+                UserFilter.ALL,
+                UserFilter.status(Status.ACTIVE),
+                UserFilter.in(Attribute.STATUS, List.of(Status.SUSPENDED.wire(), Status.ARCHIVED.wire())),
+                new UserFilter.InDepartments(List.of("child")));
         for (UserFilter filter : filters) {
             List<String> all = everyone(filter);
-            assertThat(queries.count(filter)).isEqualTo(all.size());
+            assertThat(queries.count("q", filter)).isEqualTo(all.size());
             for (int limit : new int[] {1, 10, 50}) {
                 for (int offset = 0; offset <= all.size() + limit; offset += 23) {
-                    UserQueries.OffsetPage page = queries.offsetPage(filter, Order.NUM, offset, limit, UserRows.Detail.PROFILE);
+                    UserQueries.OffsetPage page = queries.offsetPage("q", filter, Order.NUM, offset, limit, UserDetail.PROFILE);
                     assertThat(page.total()).isEqualTo(all.size());
                     List<String> expected = all.subList(Math.min(offset, all.size()), Math.min(offset + limit, all.size()));
                     assertThat(ids(page.users())).as("offset %d limit %d %s", offset, limit, filter).isEqualTo(expected);
@@ -93,20 +96,20 @@ class UserQueriesTest {
 
     @Test
     void countsFollowChangesOfStatusAndDeletions() {
-        UserFilter active = UserFilter.tenant("q").statuses(Set.of(Status.ACTIVE));
-        long before = queries.count(active);
+        UserFilter active = UserFilter.status(Status.ACTIVE);
+        long before = queries.count("q", active);
         load("{\"tenants\":[{\"id\":\"q\",\"users\":[{\"id\":\"u2\",\"status\":\"active\",\"departments\":[\"root\"]},{\"id\":\"u5\",\"deleted\":true}]}]}");
         // u2 was suspended and is now active; u5 was active (5 % 5 == 0) and is gone
-        assertThat(queries.count(active)).isEqualTo(before);
-        assertThat(queries.count(UserFilter.tenant("q"))).isEqualTo(USERS - 1);
+        assertThat(queries.count("q", active)).isEqualTo(before);
+        assertThat(queries.count("q", UserFilter.ALL)).isEqualTo(USERS - 1);
         assertThat(everyone(active)).contains("u2").doesNotContain("u5");
     }
 
     @Test
     void keysetPagesFollowTheSequenceAndFilters() {
-        List<String> members = everyone(UserFilter.tenant("q").onlyAccessGroupMembers());
+        List<String> members = everyone(UserFilter.and(UserFilter.status(Status.ACTIVE), new UserFilter.InAnyAccessGroup()));
         assertThat(members).isNotEmpty().allSatisfy(id -> assertThat(Integer.parseInt(id.substring(1)) % 5).isZero());
-        UserQueries.KeysetPage bySeq = queries.keysetPage(UserFilter.tenant("q").changedAfter(10L), Order.SEQUENCE, 10L, 5, UserRows.Detail.PROFILE);
+        UserQueries.KeysetPage bySeq = queries.keysetPage("q", UserFilter.ALL, Order.SEQUENCE, 10L, 5, UserDetail.PROFILE);
         assertThat(bySeq.users()).extracting(User::sequence).containsExactly(11L, 12L, 13L, 14L, 15L);
         assertThat(bySeq.next()).isEqualTo(15L);
     }
@@ -116,11 +119,11 @@ class UserQueriesTest {
         Cursors cursors = server.services.cursors();
         String token = cursors.encode("app1|list", 42);
         assertThat(cursors.decode("app1|list", token)).isEqualTo(42);
-        assertThatThrownBy(() -> cursors.decode("app2|list", token)).isInstanceOf(Cursors.InvalidCursorException.class);
+        assertThatThrownBy(() -> cursors.decode("app2|list", token)).isInstanceOf(Failure.InvalidCursor.class);
         char[] chars = token.toCharArray();
         chars[5] = chars[5] == 'A' ? 'B' : 'A';
-        assertThatThrownBy(() -> cursors.decode("app1|list", new String(chars))).isInstanceOf(Cursors.InvalidCursorException.class);
-        assertThatThrownBy(() -> cursors.decode("app1|list", "%%%")).isInstanceOf(Cursors.InvalidCursorException.class);
-        assertThatThrownBy(() -> cursors.decode("app1|list", "")).isInstanceOf(Cursors.InvalidCursorException.class);
+        assertThatThrownBy(() -> cursors.decode("app1|list", new String(chars))).isInstanceOf(Failure.InvalidCursor.class);
+        assertThatThrownBy(() -> cursors.decode("app1|list", "%%%")).isInstanceOf(Failure.InvalidCursor.class);
+        assertThatThrownBy(() -> cursors.decode("app1|list", "")).isInstanceOf(Failure.InvalidCursor.class);
     }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.HttpResponseException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -14,34 +13,32 @@ import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import roster.Services;
-import roster.auth.Keys;
-import roster.auth.RateLimits;
-import roster.directory.CanonicalJson;
-import roster.directory.ConflictException;
+import roster.core.FrontEnd;
+import roster.core.Services;
+import roster.crypto.Keys;
 import roster.directory.Directory;
-import roster.directory.InvalidInputException;
-import roster.directory.NotFoundException;
-import roster.directory.TenantApp;
-import roster.directory.User;
-import roster.http.Dialect;
 import roster.http.RequestIds;
-import roster.query.Scope;
-import roster.query.UserFilter;
+import roster.model.Attribute;
+import roster.model.Failure;
+import roster.model.TenantApp;
+import roster.model.User;
+import roster.model.UserDetail;
+import roster.model.UserFilter;
 import roster.query.UserQueries;
-import roster.store.UserRows;
 
 /**
  * Authing management API v3, user calls: what cn.authing:authing-java-sdk and authing-node-sdk send.
  * Every answer is HTTP 200 with the outcome in the body's statusCode (see {@link AuthingError}).
  */
-public final class AuthingDialect implements Dialect {
+public final class AuthingDialect implements FrontEnd.Started {
 
     private static final Logger log = LoggerFactory.getLogger(AuthingDialect.class);
     private static final String BASE = "/api/v3";
     private static final String TOKEN_PATH = BASE + "/get-management-token";
     static final String SCOPE = "authing:management";
     private static final String CALLER = "authing.caller";
+
+    public static final FrontEnd FRONT_END = new FrontEnd("authing", Set.of(SCOPE), null, AuthingDialect::new);
 
     private final Directory directory;
     private final UserQueries queries;
@@ -50,12 +47,12 @@ public final class AuthingDialect implements Dialect {
     private final RequestSignature signatures;
     private final byte[] identityKey;
 
-    public AuthingDialect(Services services) {
+    private AuthingDialect(Services services) {
         this.services = services;
         this.directory = services.directory();
         this.queries = services.queries();
         this.tokens = new ManagementTokens(services.tokens(), services.keys(), services.clock());
-        this.signatures = new RequestSignature(directory, services.apps(), services.database(), services.clock());
+        this.signatures = new RequestSignature(services.apps(), services.replays(), services.clock());
         this.identityKey = services.keys().derive("authing-identity-id");
     }
 
@@ -88,9 +85,7 @@ public final class AuthingDialect implements Dialect {
         String id = AuthingRequests.text(body.get("accessKeyId"), "accessKeyId");
         String secret = AuthingRequests.text(body.get("accessKeySecret"), "accessKeySecret");
         if (id == null || secret == null) throw AuthingError.BAD_REQUEST.refuse("accessKeyId and accessKeySecret are required");
-        TenantApp app = services.apps().authenticate(id, secret).orElseThrow(AuthingError.BAD_CREDENTIALS::refuse);
-        services.rateLimits().check(app.app().id());
-        if (!app.app().hasScope(SCOPE)) throw AuthingError.FORBIDDEN.refuse();
+        TenantApp app = services.callers().admit(services.apps().authenticate(id, secret).orElseThrow(AuthingError.BAD_CREDENTIALS::refuse), SCOPE);
         ManagementTokens.Issued issued = tokens.issue(app);
         ObjectNode data = AuthingJson.MAPPER.createObjectNode().put("access_token", issued.jwt()).put("expires_in", issued.expiresIn());
         ok(ctx, data);
@@ -105,17 +100,11 @@ public final class AuthingDialect implements Dialect {
         String authorization = ctx.header("Authorization");
         if (authorization == null || authorization.isBlank()) throw AuthingError.UNAUTHORIZED.refuse();
         authorization = authorization.trim();
-        TenantApp app;
         if (authorization.regionMatches(true, 0, RequestSignature.SCHEME, 0, RequestSignature.SCHEME.length())) {
-            app = signatures.verify(ctx, authorization);
-        } else {
-            String token = authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).trim() : authorization;
-            app = tokens.verify(token).flatMap(grant -> directory.app(grant.appId()))
-                    .orElseThrow(() -> AuthingError.UNAUTHORIZED.refuse("the management token is invalid, expired or revoked"));
+            return services.callers().admit(signatures.verify(ctx, authorization), SCOPE);
         }
-        services.rateLimits().check(app.app().id());
-        if (!app.app().hasScope(SCOPE)) throw AuthingError.FORBIDDEN.refuse();
-        return app;
+        String token = authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).trim() : authorization;
+        return services.callers().byGrant(tokens.verify(token), SCOPE);
     }
 
     private static TenantApp caller(Context ctx) {
@@ -124,8 +113,7 @@ public final class AuthingDialect implements Dialect {
 
     /** The users the calling app may see. */
     private static UserFilter visible(Context ctx) {
-        TenantApp app = caller(ctx);
-        return UserFilter.tenant(app.tenantId()).within(Scope.of(app.app().visibleTo()));
+        return UserFilter.visibleTo(caller(ctx).app().visibleTo());
     }
 
     /** Writes are for keys that see the whole pool: a partial view cannot tell where a new user may go. */
@@ -138,7 +126,7 @@ public final class AuthingDialect implements Dialect {
     // ---- users
 
     private void listUsers(Context ctx, ListUsersQuery query) {
-        UserQueries.OffsetPage page = queries.offsetPage(query.filter(), query.order(), query.offset(), query.limit(), UserRows.Detail.PROFILE);
+        UserQueries.OffsetPage page = queries.offsetPage(caller(ctx).tenantId(), query.filter(), query.order(), query.offset(), query.limit(), UserDetail.PROFILE);
         List<UserDto> list = page.users().stream().map(u -> UserDto.from(u, query.extras(), identityKey)).toList();
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("totalCount", page.total());
@@ -159,13 +147,12 @@ public final class AuthingDialect implements Dialect {
         TenantApp app = writer(ctx);
         JsonNode body = AuthingRequests.body(ctx);
         rejectEncryptedPassword(body);
-        ObjectNode fields = UserInput.canonical(body, true);
-        if (!fields.hasNonNull("username") && !fields.hasNonNull("email") && !fields.hasNonNull("phone") && !fields.hasNonNull("external_id")) {
+        // Authing assigns user ids: 24 hex digits, as its own
+        User user = UserInput.apply(body, User.withId(HexFormat.of().formatHex(Keys.randomBytes(12))), true).build();
+        if (user.username() == null && user.email() == null && user.phone() == null && user.externalId() == null) {
             throw AuthingError.BAD_REQUEST.refuse("one of username, email, phone or externalId is required");
         }
-        // Authing assigns user ids: 24 hex digits, as its own
-        fields.put("id", HexFormat.of().formatHex(Keys.randomBytes(12)));
-        User created = directory.createUser(app.tenantId(), CanonicalJson.convert(fields, User.class, "$"));
+        User created = directory.createUser(app.tenantId(), user);
         ok(ctx, UserDto.from(created, UserDto.Extras.ALL, identityKey));
     }
 
@@ -177,7 +164,7 @@ public final class AuthingDialect implements Dialect {
         if (userId == null || userId.isBlank()) throw AuthingError.BAD_REQUEST.refuse("userId is required");
         String type = AuthingRequests.text(body.path("options").get("userIdType"), "options.userIdType");
         User user = find(ctx, type, userId);
-        User updated = directory.patchUser(app.tenantId(), user.id(), UserInput.canonical(body, false));
+        User updated = directory.updateUser(app.tenantId(), user.id(), u -> UserInput.apply(body, u.with(), false).build());
         ok(ctx, UserDto.from(updated, UserDto.Extras.ALL, identityKey));
     }
 
@@ -204,23 +191,19 @@ public final class AuthingDialect implements Dialect {
 
     /** A user the caller may see, by Authing's userIdType; 2004 when there is none. */
     private User find(Context ctx, String userIdType, String value) {
-        Directory.UserKey key = switch (userIdType == null || userIdType.isBlank() ? "user_id" : userIdType) {
-            case "user_id" -> Directory.UserKey.ID;
-            case "username" -> Directory.UserKey.USERNAME;
-            case "email" -> Directory.UserKey.EMAIL;
-            case "phone" -> Directory.UserKey.PHONE;
-            case "external_id" -> Directory.UserKey.EXTERNAL_ID;
+        Attribute key = switch (userIdType == null || userIdType.isBlank() ? "user_id" : userIdType) {
+            case "user_id" -> Attribute.ID;
+            case "username" -> Attribute.USERNAME;
+            case "email" -> Attribute.EMAIL;
+            case "phone" -> Attribute.PHONE;
+            case "external_id" -> Attribute.EXTERNAL_ID;
             default -> throw AuthingError.BAD_REQUEST.refuse("userIdType must be user_id, username, email, phone or external_id");
         };
         TenantApp app = caller(ctx);
         // the Java SDK does not encode GET parameters: a '+' in an email arrives as a space
-        String lookup = key == Directory.UserKey.EMAIL ? value.replace(' ', '+') : value;
-        User user = directory.user(app.tenantId(), key, lookup, UserRows.Detail.PROFILE)
+        String lookup = key == Attribute.EMAIL ? value.replace(' ', '+') : value;
+        return queries.find(app.tenantId(), visible(ctx), key, lookup, UserDetail.PROFILE)
                 .orElseThrow(() -> AuthingError.USER_NOT_FOUND.refuse("user not found: " + value));
-        if (!queries.inScope(app.tenantId(), Scope.of(app.app().visibleTo()), user)) {
-            throw AuthingError.USER_NOT_FOUND.refuse("user not found: " + value);
-        }
-        return user;
     }
 
     private static void rejectEncryptedPassword(JsonNode body) {
@@ -244,38 +227,32 @@ public final class AuthingDialect implements Dialect {
 
     @Override
     public void answer(Exception e, Context ctx) {
-        AuthingError error;
-        String message;
-        if (e instanceof AuthingError.Refusal r) {
-            error = r.error;
-            message = r.getMessage();
-        } else if (e instanceof RateLimits.Exceeded r) {
-            error = AuthingError.TOO_MANY_REQUESTS;
-            message = r.getMessage();
-            ctx.header("Retry-After", String.valueOf(r.resetSeconds));
-        } else if (e instanceof ConflictException c) {
-            error = AuthingError.CONFLICT;
-            message = c.getMessage();
-        } else if (e instanceof InvalidInputException i) {
-            error = AuthingError.BAD_REQUEST;
-            message = i.getMessage();
-        } else if (e instanceof NotFoundException n) {
-            error = n.getMessage().startsWith("user ") ? AuthingError.USER_NOT_FOUND : AuthingError.NO_SUCH_API;
-            message = n.getMessage();
-        } else if (e instanceof HttpResponseException h) {
-            error = h.getStatus() == 413 || h.getStatus() < 500 ? AuthingError.BAD_REQUEST
-                    : h.getStatus() == 503 ? AuthingError.UNAVAILABLE : AuthingError.INTERNAL;
-            message = h.getMessage();
-        } else {
-            error = AuthingError.INTERNAL;
-            message = error.message;
-        }
+        AuthingError.Refusal refusal = e instanceof AuthingError.Refusal r ? r : refusalFor(Failure.of(e), ctx);
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("statusCode", error.statusCode);
-        body.put("message", message);
-        if (error.apiCode != null) body.put("apiCode", error.apiCode);
+        body.put("statusCode", refusal.error.statusCode);
+        body.put("message", refusal.getMessage());
+        if (refusal.error.apiCode != null) body.put("apiCode", refusal.error.apiCode);
         body.put("requestId", RequestIds.of(ctx));
         write(ctx, body);
+    }
+
+    private static AuthingError.Refusal refusalFor(Failure failure, Context ctx) {
+        return switch (failure.kind()) {
+            case INVALID_INPUT, INVALID_CURSOR -> AuthingError.BAD_REQUEST.refuse(failure.getMessage());
+            case CONFLICT -> AuthingError.CONFLICT.refuse(failure.getMessage());
+            case NOT_FOUND -> (((Failure.NotFound) failure).subject() == Failure.Subject.USER
+                    ? AuthingError.USER_NOT_FOUND : AuthingError.NO_SUCH_API).refuse(failure.getMessage());
+            case UNAUTHORIZED -> AuthingError.UNAUTHORIZED.refuse("the management token is invalid, expired or revoked");
+            case FORBIDDEN -> AuthingError.FORBIDDEN.refuse();
+            case RATE_LIMITED -> {
+                ctx.header("Retry-After", String.valueOf(((Failure.RateLimited) failure).resetSeconds()));
+                yield AuthingError.TOO_MANY_REQUESTS.refuse(failure.getMessage());
+            }
+            case BUSY -> AuthingError.UNAVAILABLE.refuse(failure.getMessage());
+            // a wrong method, a body too large: the caller's doing
+            case REFUSED -> (((Failure.Refused) failure).status() < 500 ? AuthingError.BAD_REQUEST : AuthingError.INTERNAL).refuse(failure.getMessage());
+            case INTERNAL -> AuthingError.INTERNAL.refuse();
+        };
     }
 
     /** HTTP 200 always: the Java SDK throws on any other status instead of reading statusCode. */

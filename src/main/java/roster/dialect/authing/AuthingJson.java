@@ -3,7 +3,7 @@ package roster.dialect.authing;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import roster.directory.CanonicalJson;
+import roster.model.CanonicalJson;
 
 /** Authing's wire JSON: camelCase names as the records spell them, absent values left out. */
 final class AuthingJson {

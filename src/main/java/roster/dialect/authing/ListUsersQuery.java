@@ -2,21 +2,21 @@ package roster.dialect.authing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import roster.directory.Status;
-import roster.query.Match;
-import roster.query.Order;
-import roster.query.UserFilter;
+import roster.model.Attribute;
+import roster.model.Order;
+import roster.model.Status;
+import roster.model.UserFilter.Comparison;
+import roster.model.UserFilter;
 
 /**
  * One list-users query, from either form: GET with the seed's parameters (the SDK's listUsersLegacy) or POST
- * with keywords, advancedFilter and options (the SDK's listUsers). Both read the same filter core, so the same
- * query gets the same order and totalCount either way.
+ * with keywords, advancedFilter and options (the SDK's listUsers). Both translate into the core's one filter, so
+ * the same query gets the same order and totalCount either way. Authing's field and operator words stay here.
  */
 record ListUsersQuery(UserFilter filter, Order order, int page, int limit, UserDto.Extras extras) {
 
@@ -30,27 +30,28 @@ record ListUsersQuery(UserFilter filter, Order order, int page, int limit, UserD
     }
 
     static ListUsersQuery fromQueryString(Context ctx, UserFilter visible) {
-        UserFilter filter = visible;
+        List<UserFilter> filter = new ArrayList<>(List.of(visible));
         String status = ctx.queryParam("status");
-        if (status != null && !status.isBlank()) filter = filter.statuses(Set.of(UserDto.status(status.trim(), "status")));
+        if (status != null && !status.isBlank()) filter.add(UserFilter.status(UserDto.status(status.trim(), "status")));
         Long start = AuthingRequests.longParam(ctx, "updatedAtStart");
         Long end = AuthingRequests.longParam(ctx, "updatedAtEnd");
-        if (start != null || end != null) {
-            filter = filter.updatedBetween(start == null ? null : AuthingRequests.timestamp(start),
-                    end == null ? null : AuthingRequests.timestamp(end));
-        }
+        if (start != null) filter.add(UserFilter.compare(Attribute.UPDATED_AT, Comparison.GREATER_OR_EQUAL, AuthingRequests.timestamp(start).toEpochMilli()));
+        if (end != null) filter.add(UserFilter.compare(Attribute.UPDATED_AT, Comparison.LESS_OR_EQUAL, AuthingRequests.timestamp(end).toEpochMilli()));
         UserDto.Extras extras = new UserDto.Extras(AuthingRequests.boolParam(ctx, "withCustomData"),
                 AuthingRequests.boolParam(ctx, "withIdentities"), AuthingRequests.boolParam(ctx, "withDepartmentIds"));
-        return new ListUsersQuery(filter, Order.NUM, page(AuthingRequests.intParam(ctx, "page"), "page"),
+        return new ListUsersQuery(UserFilter.and(filter), Order.NUM, page(AuthingRequests.intParam(ctx, "page"), "page"),
                 limit(AuthingRequests.intParam(ctx, "limit"), "limit"), extras);
     }
 
     static ListUsersQuery fromBody(JsonNode body, UserFilter visible) {
-        UserFilter filter = visible;
+        List<UserFilter> filter = new ArrayList<>(List.of(visible));
         String keywords = AuthingRequests.text(body.get("keywords"), "keywords");
         if (keywords != null && !keywords.isBlank()) {
-            filter = filter.matching(Match.keywords(keywords.trim(), Match.Field.USERNAME, Match.Field.NAME,
-                    Match.Field.NICKNAME, Match.Field.EMAIL, Match.Field.PHONE));
+            List<UserFilter> any = new ArrayList<>();
+            for (Attribute a : List.of(Attribute.USERNAME, Attribute.NAME, Attribute.NICKNAME, Attribute.EMAIL, Attribute.PHONE)) {
+                any.add(UserFilter.contains(a, keywords.trim()));
+            }
+            filter.add(UserFilter.or(any));
         }
         JsonNode advanced = body.get("advancedFilter");
         if (advanced != null && !advanced.isNull()) {
@@ -64,17 +65,16 @@ record ListUsersQuery(UserFilter filter, Order order, int page, int limit, UserD
                 String field = AuthingRequests.text(item.get("field"), path + ".field");
                 String operator = AuthingRequests.text(item.get("operator"), path + ".operator");
                 if (field == null || operator == null) throw AuthingError.BAD_REQUEST.refuse(path + " needs field and operator");
-                Match.Op op = operator(operator, path);
+                Operator op = operator(operator, path);
                 if (field.equals("status")) {
                     statuses.retainAll(statuses(op, item.get("value"), path));
                     byStatus = true;
                 } else {
-                    filter = filter.matching(match(field, op, item.get("value"), path));
+                    filter.add(condition(field, op, item.get("value"), path));
                 }
             }
-            // status goes through the status filter, which the per-block counters answer at any depth
-            if (byStatus) filter = filter.statuses(statuses.isEmpty() ? Set.of() : statuses);
-            if (byStatus && statuses.isEmpty()) filter = filter.matching(Match.of(Match.Field.ID, Match.Op.IN));
+            // status as one set of statuses, which the per-block counters answer at any depth
+            if (byStatus) filter.add(UserFilter.in(Attribute.STATUS, statuses.stream().map(Status::wire).toList()));
         }
         JsonNode options = body.path("options");
         if (!options.isMissingNode() && !options.isNull() && !options.isObject()) {
@@ -85,7 +85,7 @@ record ListUsersQuery(UserFilter filter, Order order, int page, int limit, UserD
         UserDto.Extras extras = new UserDto.Extras(AuthingRequests.flag(options.get("withCustomData"), "options.withCustomData"),
                 AuthingRequests.flag(options.get("withIdentities"), "options.withIdentities"),
                 AuthingRequests.flag(options.get("withDepartmentIds"), "options.withDepartmentIds"));
-        return new ListUsersQuery(filter, order,
+        return new ListUsersQuery(UserFilter.and(filter), order,
                 page(AuthingRequests.integer(pagination.get("page"), "options.pagination.page"), "options.pagination.page"),
                 limit(AuthingRequests.integer(pagination.get("limit"), "options.pagination.limit"), "options.pagination.limit"),
                 extras);
@@ -120,16 +120,19 @@ record ListUsersQuery(UserFilter filter, Order order, int page, int limit, UserD
         throw AuthingError.BAD_REQUEST.refuse("options.sort[0].field: only createdAt and updatedAt can be sorted on");
     }
 
-    private static Match.Op operator(String name, String path) {
+    /** Authing's advancedFilter operators: its wire words, translated below into the core's filter. */
+    enum Operator { EQUAL, NOT_EQUAL, IN, CONTAINS, NOT_CONTAINS, IS_NULL, NOT_NULL, GREATER, LESSER, BETWEEN }
+
+    private static Operator operator(String name, String path) {
         try {
-            return Match.Op.valueOf(name.toUpperCase(Locale.ROOT));
+            return Operator.valueOf(name.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw AuthingError.BAD_REQUEST.refuse(path + ".operator " + name + " is unknown; use EQUAL, NOT_EQUAL, IN, "
                     + "CONTAINS, NOT_CONTAINS, IS_NULL, NOT_NULL, GREATER, LESSER or BETWEEN");
         }
     }
 
-    private static Set<Status> statuses(Match.Op op, JsonNode value, String path) {
+    private static Set<Status> statuses(Operator op, JsonNode value, String path) {
         Set<Status> out = EnumSet.noneOf(Status.class);
         switch (op) {
             case EQUAL -> out.add(UserDto.status(scalarText(value, path), path + ".value"));
@@ -145,48 +148,53 @@ record ListUsersQuery(UserFilter filter, Order order, int page, int limit, UserD
         return out;
     }
 
-    private static Match match(String name, Match.Op op, JsonNode value, String path) {
-        Match.Field field = switch (name) {
-            case "userId", "id" -> Match.Field.ID;
-            case "username" -> Match.Field.USERNAME;
-            case "name" -> Match.Field.NAME;
-            case "nickname" -> Match.Field.NICKNAME;
-            case "email" -> Match.Field.EMAIL;
-            case "phone" -> Match.Field.PHONE;
-            case "externalId" -> Match.Field.EXTERNAL_ID;
-            case "createdAt" -> Match.Field.CREATED_AT;
-            case "updatedAt" -> Match.Field.UPDATED_AT;
-            case "statusChangedAt" -> Match.Field.STATUS_CHANGED_AT;
+    private static UserFilter condition(String name, Operator op, JsonNode value, String path) {
+        Attribute attribute = switch (name) {
+            case "userId", "id" -> Attribute.ID;
+            case "username" -> Attribute.USERNAME;
+            case "name" -> Attribute.NAME;
+            case "nickname" -> Attribute.NICKNAME;
+            case "email" -> Attribute.EMAIL;
+            case "phone" -> Attribute.PHONE;
+            case "externalId" -> Attribute.EXTERNAL_ID;
+            case "createdAt" -> Attribute.CREATED_AT;
+            case "updatedAt" -> Attribute.UPDATED_AT;
+            case "statusChangedAt" -> Attribute.STATUS_CHANGED_AT;
             default -> throw AuthingError.BAD_REQUEST.refuse(path + ".field " + name + " cannot be filtered on; use userId, "
                     + "username, name, nickname, email, phone, externalId, status, createdAt, updatedAt or statusChangedAt");
         };
-        boolean allowed = field.time
-                ? EnumSet.of(Match.Op.EQUAL, Match.Op.GREATER, Match.Op.LESSER, Match.Op.BETWEEN, Match.Op.IS_NULL, Match.Op.NOT_NULL).contains(op)
-                : !EnumSet.of(Match.Op.GREATER, Match.Op.LESSER, Match.Op.BETWEEN).contains(op);
+        boolean time = attribute.type() == Attribute.Type.TIME;
+        boolean allowed = time
+                ? EnumSet.of(Operator.EQUAL, Operator.GREATER, Operator.LESSER, Operator.BETWEEN, Operator.IS_NULL, Operator.NOT_NULL).contains(op)
+                : !EnumSet.of(Operator.GREATER, Operator.LESSER, Operator.BETWEEN).contains(op);
         if (!allowed) throw AuthingError.BAD_REQUEST.refuse(path + ": " + name + " does not take " + op);
-        List<Object> values = new ArrayList<>();
-        switch (op) {
-            case IS_NULL, NOT_NULL -> { }
+        return switch (op) {
+            case EQUAL -> UserFilter.eq(attribute, value(attribute, value, path));
+            case NOT_EQUAL -> UserFilter.not(UserFilter.eq(attribute, value(attribute, value, path)));
             case IN -> {
-                for (JsonNode v : array(value, path)) values.add(value(field, v, path));
+                List<JsonNode> values = array(value, path);
+                if (values.size() > 1000) throw AuthingError.BAD_REQUEST.refuse(path + ".value: at most 1000 values");
+                List<Object> each = new ArrayList<>();
+                for (JsonNode v : values) each.add(value(attribute, v, path));
+                yield UserFilter.in(attribute, each);
             }
+            case CONTAINS -> UserFilter.contains(attribute, scalarText(value, path));
+            case NOT_CONTAINS -> UserFilter.not(UserFilter.contains(attribute, scalarText(value, path)));
+            case IS_NULL -> UserFilter.not(new UserFilter.Present(attribute));
+            case NOT_NULL -> new UserFilter.Present(attribute);
+            case GREATER -> UserFilter.compare(attribute, Comparison.GREATER, value(attribute, value, path));
+            case LESSER -> UserFilter.compare(attribute, Comparison.LESS, value(attribute, value, path));
             case BETWEEN -> {
                 List<JsonNode> pair = array(value, path);
                 if (pair.size() != 2) throw AuthingError.BAD_REQUEST.refuse(path + ".value: BETWEEN takes [from, to]");
-                values.add(value(field, pair.get(0), path));
-                values.add(value(field, pair.get(1), path));
+                yield UserFilter.and(UserFilter.compare(attribute, Comparison.GREATER_OR_EQUAL, value(attribute, pair.get(0), path)),
+                        UserFilter.compare(attribute, Comparison.LESS_OR_EQUAL, value(attribute, pair.get(1), path)));
             }
-            default -> values.add(value(field, value, path));
-        }
-        if (op == Match.Op.IN && values.size() > 1000) throw AuthingError.BAD_REQUEST.refuse(path + ".value: at most 1000 values");
-        return new Match(List.of(field), op, values);
+        };
     }
 
-    private static Object value(Match.Field field, JsonNode v, String path) {
-        if (field.time) {
-            Instant t = AuthingRequests.time(v, path + ".value");
-            return t.toEpochMilli();
-        }
+    private static Object value(Attribute attribute, JsonNode v, String path) {
+        if (attribute.type() == Attribute.Type.TIME) return AuthingRequests.time(v, path + ".value").toEpochMilli();
         return scalarText(v, path);
     }
 

@@ -1,20 +1,28 @@
 package roster.dialect.authing;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
+import java.util.Date;
 import java.util.Optional;
-import roster.auth.Keys;
 import roster.auth.Tokens;
-import roster.directory.TenantApp;
+import roster.crypto.Keys;
+import roster.model.Grant;
+import roster.model.TenantApp;
 
 /**
- * Management tokens: HS256 JWTs. The Java SDK decodes the token without checking it and sends its
- * scoped_userpool_id back in x-authing-userpool-id, so the token must be a real JWT with that claim. Its jti
- * is a grant of {@link Tokens}: deleting the app or rotating its secret revokes the token on every process.
+ * Management tokens: HS256 JWTs, made and checked by nimbus-jose-jwt (parsing a token a stranger sent belongs to
+ * a library). The Java SDK decodes the token without checking it and sends its scoped_userpool_id back in
+ * x-authing-userpool-id, so the token must be a real JWT with that claim. Its jti is a grant of {@link Tokens}:
+ * deleting the app or rotating its secret revokes the token on every process.
  */
 final class ManagementTokens {
 
@@ -22,57 +30,60 @@ final class ManagementTokens {
     static final Duration LIFETIME = Duration.ofHours(2);
     /** A token asked for again with at least this much life left is handed out again instead of a new one. */
     private static final Duration REUSE_ABOVE = Duration.ofMinutes(30);
-    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-    private static final String HEADER = B64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+    private static final String POOL_CLAIM = "scoped_userpool_id";
 
     private final Tokens tokens;
     private final Clock clock;
-    private final byte[] key;
+    private final MACSigner signer;
+    private final MACVerifier verifier;
 
     ManagementTokens(Tokens tokens, Keys keys, Clock clock) {
         this.tokens = tokens;
         this.clock = clock;
-        this.key = keys.derive("authing-jwt");
+        byte[] key = keys.derive("authing-jwt");
+        try {
+            this.signer = new MACSigner(key);
+            this.verifier = new MACVerifier(key);
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     record Issued(String jwt, long expiresIn) {}
 
     Issued issue(TenantApp app) {
-        Tokens.Grant grant = tokens.newest(KIND, app)
-                .filter(g -> g.secondsLeft(clock) >= REUSE_ABOVE.getSeconds())
-                .orElseGet(() -> tokens.issue(KIND, app, null, LIFETIME));
-        ObjectNode claims = AuthingJson.MAPPER.createObjectNode()
-                .put("scoped_userpool_id", grant.tenantId())
-                .put("jti", grant.id())
-                .put("sub", grant.appId())
-                .put("iat", grant.issuedAt().getEpochSecond())
-                .put("exp", grant.expiresAt().getEpochSecond());
-        String unsigned = HEADER + "." + B64.encodeToString(claims.toString().getBytes(StandardCharsets.UTF_8));
+        Grant grant = tokens.reuseOrIssue(KIND, app, LIFETIME, REUSE_ABOVE);
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .claim(POOL_CLAIM, grant.tenantId())
+                .jwtID(grant.id())
+                .subject(grant.appId())
+                .issueTime(Date.from(grant.issuedAt()))
+                .expirationTime(Date.from(grant.expiresAt()))
+                .build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), claims);
+        try {
+            jwt.sign(signer);
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
         // expires_in is the whole lifetime: the Java SDK keeps the token that long and never refreshes on a 401
-        return new Issued(unsigned + "." + B64.encodeToString(mac(unsigned)), LIFETIME.getSeconds());
+        return new Issued(jwt.serialize(), LIFETIME.getSeconds());
     }
 
     /** The live grant behind a token, if its signature holds and it is neither expired nor revoked. */
-    Optional<Tokens.Grant> verify(String jwt) {
-        String[] parts = jwt.split("\\.", -1);
-        if (parts.length != 3 || !parts[0].equals(HEADER)) return Optional.empty();
-        byte[] signature;
-        JsonNode claims;
+    Optional<Grant> verify(String token) {
         try {
-            signature = Base64.getUrlDecoder().decode(parts[2]);
-            claims = AuthingJson.MAPPER.readTree(Base64.getUrlDecoder().decode(parts[1]));
-        } catch (IllegalArgumentException | java.io.IOException e) {
+            SignedJWT jwt = SignedJWT.parse(token);
+            if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(verifier)) return Optional.empty();
+            JWTClaimsSet claims = jwt.getJWTClaimsSet();
+            Date expires = claims.getExpirationTime();
+            String pool = claims.getStringClaim(POOL_CLAIM);
+            if (claims.getJWTID() == null || pool == null || expires == null || !expires.toInstant().isAfter(clock.instant())) {
+                return Optional.empty();
+            }
+            return tokens.find(KIND, claims.getJWTID()).filter(g -> g.tenantId().equals(pool));
+        } catch (ParseException | JOSEException e) {
             return Optional.empty();
         }
-        if (!java.security.MessageDigest.isEqual(signature, mac(parts[0] + "." + parts[1]))) return Optional.empty();
-        if (claims == null || !claims.path("jti").isTextual() || claims.path("exp").asLong() <= clock.instant().getEpochSecond()) {
-            return Optional.empty();
-        }
-        return tokens.find(KIND, claims.get("jti").textValue())
-                .filter(g -> g.tenantId().equals(claims.path("scoped_userpool_id").asText()));
-    }
-
-    private byte[] mac(String text) {
-        return Keys.hmacSha256(key, text.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -13,14 +13,12 @@ import java.util.Base64;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import roster.auth.AppCredentials;
-import roster.auth.Keys;
-import roster.directory.Directory;
-import roster.directory.TenantApp;
-import roster.store.Database;
+import roster.auth.Replays;
+import roster.crypto.Keys;
+import roster.model.TenantApp;
 
 /**
  * The per-request signature of authing-node-sdk: {@code Authorization: authing <accessKeyId>:<signature>},
@@ -31,25 +29,21 @@ import roster.store.Database;
  * /path?k=v&amp;…  the query parameters (GET) or the body's top-level fields (POST), sorted by key;
  *                 objects and arrays as JSON text, a key alone when its value is empty; no '?' when none
  * </pre>
- * A request is good once: its date must be within {@link #SKEW} of the server's clock, and its nonce is kept
- * in the database until that date has passed out of the window, so a replay fails on every process.
+ * A request is good once: its date must be within {@link #SKEW} of the server's clock, and its nonce is
+ * remembered until that date has passed out of the window (see {@link Replays}).
  */
 final class RequestSignature {
 
     static final String SCHEME = "authing ";
     static final Duration SKEW = Duration.ofMinutes(15);
-    private static final Duration PRUNE_EVERY = Duration.ofMinutes(1);
 
-    private final Directory directory;
     private final AppCredentials apps;
-    private final Database db;
+    private final Replays replays;
     private final Clock clock;
-    private final AtomicLong lastPrune = new AtomicLong();
 
-    RequestSignature(Directory directory, AppCredentials apps, Database db, Clock clock) {
-        this.directory = directory;
+    RequestSignature(AppCredentials apps, Replays replays, Clock clock) {
         this.apps = apps;
-        this.db = db;
+        this.replays = replays;
         this.clock = clock;
     }
 
@@ -76,10 +70,12 @@ final class RequestSignature {
         if (Duration.between(date, now).abs().compareTo(SKEW) > 0) {
             throw AuthingError.UNAUTHORIZED.refuse("the date header is more than " + SKEW.toMinutes() + " minutes from the server's clock");
         }
-        TenantApp app = directory.app(accessKeyId).orElseThrow(() -> AuthingError.UNAUTHORIZED.refuse("unknown accessKeyId"));
+        TenantApp app = apps.find(accessKeyId).orElseThrow(() -> AuthingError.UNAUTHORIZED.refuse("unknown accessKeyId"));
         String expected = sign(apps.secretOf(app), stringToSign(ctx));
         if (!Keys.constantTimeEquals(expected, signature)) throw AuthingError.UNAUTHORIZED.refuse("signature mismatch");
-        remember(app, nonce, (date.isAfter(now) ? date : now).plus(SKEW));
+        if (!replays.firstUse(app.app().id(), nonce, (date.isAfter(now) ? date : now).plus(SKEW))) {
+            throw AuthingError.UNAUTHORIZED.refuse("this signature nonce was used before (replayed request)");
+        }
         return app;
     }
 
@@ -143,18 +139,5 @@ final class RequestSignature {
                 return null;
             }
         }
-    }
-
-    /** Records the nonce; a nonce seen before (on any process) is a replay. */
-    private void remember(TenantApp app, String nonce, Instant keepUntil) {
-        long now = clock.millis();
-        boolean prune = now - lastPrune.get() > PRUNE_EVERY.toMillis() && lastPrune.getAndSet(now) != now;
-        int inserted = db.write(h -> {
-            if (prune) h.createUpdate("DELETE FROM authing_nonces WHERE expires_at < ?").bind(0, now).execute();
-            return h.createUpdate("INSERT INTO authing_nonces (app_id, nonce, expires_at) VALUES (?, ?, ?) "
-                            + "ON CONFLICT (app_id, nonce) DO NOTHING")
-                    .bind(0, app.app().id()).bind(1, nonce).bind(2, keepUntil.toEpochMilli()).execute();
-        });
-        if (inserted == 0) throw AuthingError.UNAUTHORIZED.refuse("this signature nonce was used before (replayed request)");
     }
 }

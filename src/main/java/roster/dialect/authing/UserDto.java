@@ -9,11 +9,11 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
-import roster.auth.Keys;
-import roster.directory.Gender;
-import roster.directory.Identity;
-import roster.directory.Status;
-import roster.directory.User;
+import roster.crypto.Keys;
+import roster.model.Gender;
+import roster.model.Identity;
+import roster.model.Status;
+import roster.model.User;
 
 /**
  * Authing's UserDto: every field of the seed that the canonical user holds (login counters, last login and

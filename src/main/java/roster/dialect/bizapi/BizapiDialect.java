@@ -11,20 +11,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import roster.Services;
-import roster.auth.Tokens;
-import roster.directory.CanonicalJson;
-import roster.directory.Department;
-import roster.directory.InvalidInputException;
-import roster.directory.NotFoundException;
-import roster.directory.TenantApp;
-import roster.directory.VisibleTo;
-import roster.http.Dialect;
-import roster.query.Order;
-import roster.query.Scope;
-import roster.query.UserFilter;
+import roster.core.FrontEnd;
+import roster.core.Services;
+import roster.model.CanonicalJson;
+import roster.model.Department;
+import roster.model.Failure;
+import roster.model.Order;
+import roster.model.TenantApp;
+import roster.model.UserDetail;
+import roster.model.UserFilter;
+import roster.model.VisibleTo;
 import roster.query.UserQueries;
-import roster.store.UserRows;
 
 /**
  * The organisation user list with sequence-based incremental sync: GET /user/list gives the users of an org
@@ -35,7 +32,7 @@ import roster.store.UserRows;
  * <p>What this wire cannot say: a user deleted, or moved out of the org (or out of the app's sight), simply stops
  * appearing. Clients that must notice removals read the admin change feed, which has tombstones.
  */
-public final class BizapiDialect implements Dialect {
+public final class BizapiDialect implements FrontEnd.Started {
 
     static final String SCOPE = "bizapi:org-users";
     private static final String TOKEN_PATH = "/oauth2/token";
@@ -45,10 +42,12 @@ public final class BizapiDialect implements Dialect {
     /** The wire is camelCase; the canonical mapper is snake_case. */
     private static final ObjectMapper WIRE = JsonMapper.builder(CanonicalJson.factory()).build();
 
+    public static final FrontEnd FRONT_END = new FrontEnd("bizapi", Set.of(SCOPE), null, BizapiDialect::new);
+
     private final Services services;
     private final ClientCredentials clientCredentials;
 
-    public BizapiDialect(Services services) {
+    private BizapiDialect(Services services) {
         this.services = services;
         this.clientCredentials = new ClientCredentials(services);
     }
@@ -76,12 +75,9 @@ public final class BizapiDialect implements Dialect {
                 .orElseThrow(() -> BizapiError.ORG_NOT_FOUND.because("orgId " + orgId));
         if (!seesSomeOf(app, org)) throw BizapiError.ORG_FORBIDDEN.because("orgId " + orgId);
 
-        UserFilter filter = UserFilter.tenant(app.tenantId())
-                .within(Scope.of(app.app().visibleTo()))
-                .within(Scope.departments(List.of(org.id())))
-                .changedAfter(lastSequence);
+        UserFilter filter = UserFilter.and(UserFilter.visibleTo(app.app().visibleTo()), new UserFilter.InDepartments(List.of(org.id())));
         // users.seq is the user's latest change, so each user comes once, where its latest change puts it
-        UserQueries.KeysetPage page = services.queries().keysetPage(filter, Order.SEQUENCE, null, limit, UserRows.Detail.ROW);
+        UserQueries.KeysetPage page = services.queries().keysetPage(app.tenantId(), filter, Order.SEQUENCE, lastSequence, limit, UserDetail.ROW);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("code", 0);
         body.put("data", page.users().stream().map(OrgTreeUserVO::of).toList());
@@ -98,13 +94,8 @@ public final class BizapiDialect implements Dialect {
         if (token == null || !token.startsWith(ClientCredentials.TOKEN_PREFIX)) {
             throw BizapiError.BAD_TOKEN.because("accessToken is missing or malformed");
         }
-        Tokens.Grant grant = services.tokens().verify(ClientCredentials.TOKEN_KIND, token.substring(ClientCredentials.TOKEN_PREFIX.length()))
-                .filter(g -> g.appId().equals(appId.trim()))
-                .orElseThrow(() -> BizapiError.BAD_TOKEN.because(null));
-        services.rateLimits().check(grant.appId());
-        return services.directory().app(grant.appId())
-                .filter(a -> a.app().hasScope(SCOPE))
-                .orElseThrow(() -> BizapiError.BAD_TOKEN.because("the app may not call this API (scope " + SCOPE + ")"));
+        return services.callers().byGrant(services.tokens().verify(ClientCredentials.TOKEN_KIND,
+                token.substring(ClientCredentials.TOKEN_PREFIX.length())).filter(g -> g.appId().equals(appId.trim())), SCOPE);
     }
 
     /**
@@ -127,10 +118,9 @@ public final class BizapiDialect implements Dialect {
             }
         }
         if (visible.users().isEmpty()) return false;
-        UserFilter namedInOrg = UserFilter.tenant(app.tenantId())
-                .within(new Scope(false, List.of(), visible.users()))
-                .within(Scope.departments(List.of(org.id())));
-        return services.queries().count(namedInOrg) > 0;
+        UserFilter namedInOrg = UserFilter.and(UserFilter.in(roster.model.Attribute.ID, visible.users()),
+                new UserFilter.InDepartments(List.of(org.id())));
+        return services.queries().count(app.tenantId(), namedInOrg) > 0;
     }
 
     private static long longParam(Context ctx, String name, Long fallback, long min, long max) {
@@ -174,38 +164,58 @@ public final class BizapiDialect implements Dialect {
 
     @Override
     public void answer(Exception e, Context ctx) {
-        if (e instanceof roster.auth.RateLimits.Exceeded r) {
-            ctx.header("Retry-After", String.valueOf(r.resetSeconds));
-            e = ctx.path().startsWith(TOKEN_PATH) ? OAuthError.SLOW_DOWN.because(r.getMessage())
-                    : BizapiError.RATE_LIMITED.because(null);
-        }
         if (ctx.path().startsWith(TOKEN_PATH)) {
-            OAuthError error = e instanceof OAuthError.OAuthException o ? o.error : OAuthError.INVALID_REQUEST;
-            int status = error.httpStatus;
-            String description = e instanceof OAuthError.OAuthException ? e.getMessage() : "the request is malformed";
-            if (e instanceof io.javalin.http.HttpResponseException h) {
-                status = h.getStatus(); // wrong method, body too large
-                description = h.getMessage();
-            } else if (!(e instanceof OAuthError.OAuthException) && !(e instanceof InvalidInputException)) {
-                status = 500;
-            }
+            OAuthAnswer answer = e instanceof OAuthError.OAuthException o
+                    ? new OAuthAnswer(o.error.httpStatus, o.error.code, o.getMessage()) : oauthAnswer(Failure.of(e), ctx);
             Map<String, Object> body = new LinkedHashMap<>();
-            // RFC 6749 names both server failures: server_error, and temporarily_unavailable (busy, retry)
-            body.put("error", status == 500 ? "server_error" : status == 503 ? "temporarily_unavailable" : error.code);
-            body.put("error_description", status == 500 ? "internal error" : description);
+            body.put("error", answer.error());
+            body.put("error_description", answer.description());
             noStore(ctx);
-            if (error == OAuthError.INVALID_CLIENT) ctx.header("WWW-Authenticate", "Basic realm=\"roster\"");
-            write(ctx, status, body);
-        } else if (e instanceof BizapiError.BizapiException b) {
-            fail(ctx, b.error.code, b.getMessage());
-        } else if (e instanceof InvalidInputException i) {
-            fail(ctx, 400, BizapiError.BAD_PARAMETER.message + ": " + i.getMessage());
-        } else if (e instanceof NotFoundException n) {
-            fail(ctx, 404, n.getMessage());
-        } else if (e instanceof io.javalin.http.HttpResponseException h) {
-            fail(ctx, h.getStatus(), h.getMessage());
+            if (answer.error().equals(OAuthError.INVALID_CLIENT.code)) ctx.header("WWW-Authenticate", "Basic realm=\"roster\"");
+            write(ctx, answer.status(), body);
         } else {
-            fail(ctx, 500, BizapiError.INTERNAL.message);
+            BizapiError.BizapiException refusal = e instanceof BizapiError.BizapiException b ? b : listRefusal(Failure.of(e), ctx);
+            fail(ctx, refusal.status(), refusal.getMessage());
         }
+    }
+
+    /** An RFC 6749 §5.2 error answer. */
+    private record OAuthAnswer(int status, String error, String description) {}
+
+    private static OAuthAnswer oauthAnswer(Failure failure, Context ctx) {
+        return switch (failure.kind()) {
+            case INVALID_INPUT, CONFLICT, INVALID_CURSOR, NOT_FOUND -> new OAuthAnswer(400, OAuthError.INVALID_REQUEST.code, "the request is malformed");
+            case UNAUTHORIZED -> new OAuthAnswer(OAuthError.INVALID_CLIENT.httpStatus, OAuthError.INVALID_CLIENT.code, "client authentication failed");
+            case FORBIDDEN -> new OAuthAnswer(OAuthError.UNAUTHORIZED_CLIENT.httpStatus, OAuthError.UNAUTHORIZED_CLIENT.code,
+                    "the client may not call the organisation user API (scope " + SCOPE + ")");
+            case RATE_LIMITED -> {
+                ctx.header("Retry-After", String.valueOf(((Failure.RateLimited) failure).resetSeconds()));
+                yield new OAuthAnswer(OAuthError.SLOW_DOWN.httpStatus, OAuthError.SLOW_DOWN.code, failure.getMessage());
+            }
+            // RFC 6749 names both server failures: temporarily_unavailable (busy, retry) and server_error
+            case BUSY -> new OAuthAnswer(503, "temporarily_unavailable", failure.getMessage());
+            case REFUSED -> {
+                int status = ((Failure.Refused) failure).status(); // wrong method, body too large
+                yield status >= 500 ? new OAuthAnswer(500, "server_error", "internal error")
+                        : new OAuthAnswer(status, OAuthError.INVALID_REQUEST.code, failure.getMessage());
+            }
+            case INTERNAL -> new OAuthAnswer(500, "server_error", "internal error");
+        };
+    }
+
+    private static BizapiError.BizapiException listRefusal(Failure failure, Context ctx) {
+        return switch (failure.kind()) {
+            case INVALID_INPUT, CONFLICT, INVALID_CURSOR -> BizapiError.BAD_PARAMETER.because(failure.getMessage());
+            case NOT_FOUND -> BizapiError.ORG_NOT_FOUND.status(404, failure.getMessage());
+            case UNAUTHORIZED -> BizapiError.BAD_TOKEN.because(null);
+            case FORBIDDEN -> BizapiError.BAD_TOKEN.because("the app may not call this API (scope " + SCOPE + ")");
+            case RATE_LIMITED -> {
+                ctx.header("Retry-After", String.valueOf(((Failure.RateLimited) failure).resetSeconds()));
+                yield BizapiError.RATE_LIMITED.because(null);
+            }
+            case BUSY -> BizapiError.UNAVAILABLE.status(503, failure.getMessage());
+            case REFUSED -> BizapiError.REFUSED.status(((Failure.Refused) failure).status(), failure.getMessage());
+            case INTERNAL -> BizapiError.INTERNAL.because(null);
+        };
     }
 }

@@ -7,9 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import roster.Services;
-import roster.auth.Tokens;
-import roster.directory.TenantApp;
+import roster.core.Services;
+import roster.model.Grant;
+import roster.model.TenantApp;
 
 /**
  * POST /oauth2/token, the client credentials grant of RFC 6749 §4.4: the client authenticates with its id and
@@ -54,12 +54,8 @@ final class ClientCredentials {
         }
         TenantApp app = services.apps().authenticate(clientId, clientSecret)
                 .orElseThrow(() -> OAuthError.INVALID_CLIENT.because("client authentication failed"));
-        services.rateLimits().check(app.app().id());
-        if (!app.app().hasScope(BizapiDialect.SCOPE)) {
-            throw OAuthError.UNAUTHORIZED_CLIENT.because("the client may not call the organisation user API (scope "
-                    + BizapiDialect.SCOPE + ")");
-        }
-        Tokens.Grant grant = services.tokens().issue(TOKEN_KIND, app, null, TOKEN_LIFE);
+        services.callers().admit(app, BizapiDialect.SCOPE);
+        Grant grant = services.tokens().issue(TOKEN_KIND, app, null, TOKEN_LIFE);
         return new TokenResponse(TOKEN_PREFIX + services.tokens().secret(grant), "bearer", TOKEN_LIFE.getSeconds());
     }
 

@@ -1,6 +1,6 @@
 package roster.dialect.bizapi;
 
-import roster.directory.User;
+import roster.model.User;
 
 /** A user as the organisation user list sends it; lastSequence is the sequence of the user's latest change. */
 record OrgTreeUserVO(long userId, String nickname, String account, String avatar, int gender, long lastSequence) {

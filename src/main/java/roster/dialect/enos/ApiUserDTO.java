@@ -1,6 +1,6 @@
 package roster.dialect.enos;
 
-import roster.directory.User;
+import roster.model.User;
 
 /** A user as the App Portal lists it. Absent values are empty strings, as in EnOS's own answers. */
 record ApiUserDTO(String userId, String email, String phoneArea, String phone, String name) {

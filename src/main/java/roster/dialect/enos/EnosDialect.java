@@ -11,28 +11,28 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import roster.Services;
-import roster.auth.Passwords;
-import roster.auth.Tokens;
-import roster.directory.CanonicalJson;
-import roster.directory.Directory.UserKey;
-import roster.directory.InvalidInputException;
-import roster.directory.Status;
-import roster.directory.TenantApp;
-import roster.directory.User;
-import roster.http.Dialect;
-import roster.query.Order;
-import roster.query.Scope;
-import roster.query.UserFilter;
+import java.util.Set;
+import roster.core.FrontEnd;
+import roster.core.Services;
+import roster.crypto.Passwords;
+import roster.model.Attribute;
+import roster.model.CanonicalJson;
+import roster.model.Failure;
+import roster.model.Grant;
+import roster.model.Order;
+import roster.model.Status;
+import roster.model.TenantApp;
+import roster.model.User;
+import roster.model.UserDetail;
+import roster.model.UserFilter;
 import roster.query.UserQueries;
-import roster.store.UserRows;
 
 /**
  * EnOS App Portal v2.2 behind the EnOS API gateway. Two identities ride on each call: the app signs it at the
  * gateway (apim-* headers), and the signed-in user's token rides in Authorization: Bearer. The user list shows
  * what both may see: the app's visible_to, cut down to the departments the user administers.
  */
-public final class EnosDialect implements Dialect {
+public final class EnosDialect implements FrontEnd.Started {
 
     private static final String TOKEN_SERVICE = "/apim-token-service";
     private static final String PORTAL = "/app-portal-service";
@@ -47,10 +47,12 @@ public final class EnosDialect implements Dialect {
     /** EnOS's wire is camelCase and keeps nulls; the canonical mapper is snake_case. */
     static final ObjectMapper WIRE = JsonMapper.builder(CanonicalJson.factory()).build();
 
+    public static final FrontEnd FRONT_END = new FrontEnd("enos", Set.of(Gateway.SCOPE), null, EnosDialect::new);
+
     private final Services services;
     private final Gateway gateway;
 
-    public EnosDialect(Services services) {
+    private EnosDialect(Services services) {
         this.services = services;
         this.gateway = new Gateway(services);
     }
@@ -79,14 +81,14 @@ public final class EnosDialect implements Dialect {
         JsonNode body = jsonObject(ctx, EnosError.PARAMETER_INVALID, EnosError.PARAMETER_INVALID);
         String account = text(body, "account");
         String password = text(body, "password");
-        Optional<User> user = services.directory().user(app.tenantId(), UserKey.USERNAME, account, UserRows.Detail.SECRETS)
-                .or(() -> services.directory().user(app.tenantId(), UserKey.EMAIL, account, UserRows.Detail.SECRETS));
+        Optional<User> user = services.directory().user(app.tenantId(), Attribute.USERNAME, account, UserDetail.SECRETS)
+                .or(() -> services.directory().user(app.tenantId(), Attribute.EMAIL, account, UserDetail.SECRETS));
         String hash = user.map(User::passwordHash).orElse(null);
         boolean verified = Passwords.verify(password, hash == null ? NO_SUCH_HASH : hash) && hash != null;
         if (!verified || user.get().status() != Status.ACTIVE) {
             throw EnosError.USER_TOKEN_INVALID.because("The account or password is incorrect, or the account is not active.");
         }
-        Tokens.Grant grant = services.tokens().issue(USER_TOKEN_KIND, app, user.get().id(), USER_TOKEN_LIFE);
+        Grant grant = services.tokens().issue(USER_TOKEN_KIND, app, user.get().id(), USER_TOKEN_LIFE);
         portalAnswer(ctx, new LoginData(USER_TOKEN_PREFIX + services.tokens().secret(grant), grant.secondsLeft(services.clock())));
     }
 
@@ -107,10 +109,10 @@ public final class EnosDialect implements Dialect {
         int pageNo = intField(pagination, "pageNo", 0, 0, Integer.MAX_VALUE);
         int pageSize = intField(pagination, "pageSize", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
 
-        UserFilter filter = UserFilter.tenant(app.tenantId()).within(Scope.of(app.app().visibleTo()));
-        if (!administrator.administersWholeTenant()) filter = filter.within(Scope.departments(administrator.adminOf()));
-        UserQueries.OffsetPage page = services.queries().offsetPage(filter, Order.NUM, (long) pageNo * pageSize, pageSize,
-                UserRows.Detail.ROW);
+        UserFilter filter = UserFilter.visibleTo(app.app().visibleTo());
+        if (!administrator.administersWholeTenant()) filter = UserFilter.and(filter, new UserFilter.InDepartments(administrator.adminOf()));
+        UserQueries.OffsetPage page = services.queries().offsetPage(app.tenantId(), filter, Order.NUM, (long) pageNo * pageSize,
+                pageSize, UserDetail.ROW);
         portalAnswer(ctx, new UserListData(new Pagination(page.total(), pageSize, pageNo),
                 page.users().stream().map(ApiUserDTO::of).toList()));
     }
@@ -119,12 +121,12 @@ public final class EnosDialect implements Dialect {
     private User signedInUser(Context ctx, TenantApp app) {
         String header = ctx.header("Authorization");
         String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : "";
-        Optional<Tokens.Grant> grant = token.startsWith(USER_TOKEN_PREFIX)
+        Optional<Grant> grant = token.startsWith(USER_TOKEN_PREFIX)
                 ? services.tokens().verify(USER_TOKEN_KIND, token.substring(USER_TOKEN_PREFIX.length()))
                 : Optional.empty();
         // a user's token speaks for that user towards the app that signed them in, not towards another app
         return grant.filter(g -> g.appId().equals(app.app().id()))
-                .flatMap(g -> services.directory().user(app.tenantId(), UserKey.ID, g.subject(), UserRows.Detail.PROFILE))
+                .flatMap(g -> services.directory().user(app.tenantId(), Attribute.ID, g.subject(), UserDetail.PROFILE))
                 .filter(u -> u.status() == Status.ACTIVE)
                 .orElseThrow(() -> EnosError.USER_TOKEN_INVALID.because(null));
     }
@@ -195,25 +197,39 @@ public final class EnosDialect implements Dialect {
         }
     }
 
+    /** One refusal as written: HTTP status, code and message in the gateway's or the portal's envelope. */
+    private record Refusal(int status, int code, String message, EnosError.Envelope envelope) {
+        static Refusal of(EnosError.EnosException e) {
+            return new Refusal(e.error.httpStatus, e.error.code, e.getMessage(), e.error.envelope);
+        }
+    }
+
     @Override
     public void answer(Exception e, Context ctx) {
-        boolean tokenService = ctx.path().startsWith(TOKEN_SERVICE);
-        if (e instanceof roster.auth.RateLimits.Exceeded r) {
-            ctx.header("Retry-After", String.valueOf(r.resetSeconds));
-            e = EnosError.RATE_LIMITED.because(null);
-        }
-        if (e instanceof EnosError.EnosException x) {
-            if (x.error.envelope == EnosError.Envelope.GATEWAY) gatewayAnswer(ctx, x.error.httpStatus, x.error.code, x.getMessage(), null);
-            else portalError(ctx, x.error.httpStatus, x.error.code, x.getMessage());
-        } else if (e instanceof InvalidInputException i) {
-            if (tokenService) gatewayAnswer(ctx, 400, EnosError.GATEWAY_PARAMETER_INVALID.code, i.getMessage(), null);
-            else portalError(ctx, 400, EnosError.PARAMETER_INVALID.code, i.getMessage());
-        } else if (e instanceof io.javalin.http.HttpResponseException h) {
-            // no such route, wrong method, body too large: the status says it, in the envelope of the path
-            if (tokenService) gatewayAnswer(ctx, h.getStatus(), h.getStatus(), h.getMessage(), null);
-            else portalError(ctx, h.getStatus(), h.getStatus(), h.getMessage());
-        } else {
-            gatewayAnswer(ctx, 500, EnosError.GATEWAY_INTERNAL.code, EnosError.GATEWAY_INTERNAL.message, null);
-        }
+        Refusal refusal = e instanceof EnosError.EnosException x ? Refusal.of(x) : refusalFor(Failure.of(e), ctx);
+        if (refusal.envelope() == EnosError.Envelope.GATEWAY) gatewayAnswer(ctx, refusal.status(), refusal.code(), refusal.message(), null);
+        else portalError(ctx, refusal.status(), refusal.code(), refusal.message());
+    }
+
+    private static Refusal refusalFor(Failure failure, Context ctx) {
+        // what no EnOS code names is answered in the envelope of the path: the gateway's or the portal's
+        EnosError.Envelope envelope = ctx.path().startsWith(TOKEN_SERVICE) ? EnosError.Envelope.GATEWAY : EnosError.Envelope.PORTAL;
+        int badParameter = envelope == EnosError.Envelope.GATEWAY ? EnosError.GATEWAY_PARAMETER_INVALID.code : EnosError.PARAMETER_INVALID.code;
+        return switch (failure.kind()) {
+            case INVALID_INPUT, CONFLICT, INVALID_CURSOR, NOT_FOUND -> new Refusal(400, badParameter, failure.getMessage(), envelope);
+            case UNAUTHORIZED -> Refusal.of(EnosError.ACCESS_TOKEN_EXPIRED.because("Get a new one from /apim-token-service/v2.0/token/get."));
+            case FORBIDDEN -> Refusal.of(EnosError.APP_KEY_UNKNOWN.because("The app may not call the App Portal API (scope " + Gateway.SCOPE + ")."));
+            case RATE_LIMITED -> {
+                ctx.header("Retry-After", String.valueOf(((Failure.RateLimited) failure).resetSeconds()));
+                yield Refusal.of(EnosError.RATE_LIMITED.because(null));
+            }
+            case BUSY -> new Refusal(503, 503, failure.getMessage(), envelope);
+            // no such route, wrong method, body too large: the status says it
+            case REFUSED -> {
+                int status = ((Failure.Refused) failure).status();
+                yield new Refusal(status, status, failure.getMessage(), envelope);
+            }
+            case INTERNAL -> Refusal.of(EnosError.GATEWAY_INTERNAL.because(null));
+        };
     }
 }

@@ -9,10 +9,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import roster.Services;
-import roster.auth.Keys;
 import roster.auth.Tokens;
-import roster.directory.TenantApp;
+import roster.core.Services;
+import roster.crypto.Keys;
+import roster.model.Grant;
+import roster.model.TenantApp;
 
 /**
  * The EnOS API gateway in front of the App Portal service: it hands out app tokens at
@@ -42,22 +43,16 @@ final class Gateway {
         String appKey = requiredText(body, "appKey");
         String encryption = requiredText(body, "encryption");
         long timestamp = requiredLong(body, "timestamp");
-        TenantApp app = services.directory().app(appKey)
-                .orElseThrow(() -> EnosError.APP_KEY_UNKNOWN.because(null));
-        if (!app.app().hasScope(SCOPE)) {
-            throw EnosError.APP_KEY_UNKNOWN.because("The app may not call the App Portal API (scope " + SCOPE + ").");
-        }
+        TenantApp app = services.apps().find(appKey).orElseThrow(() -> EnosError.APP_KEY_UNKNOWN.because(null));
         checkSkew(timestamp);
         String expected = Keys.sha256Hex(appKey + timestamp + services.apps().secretOf(app));
         if (!Keys.constantTimeEquals(expected, encryption.toLowerCase(java.util.Locale.ROOT))) {
             throw EnosError.ENCRYPTION_INVALID.because(null);
         }
-        services.rateLimits().check(app.app().id());
+        services.callers().admit(app, SCOPE);
         Tokens tokens = services.tokens();
         // EnOS hands out the same token while it lives; Roster does so while it has a good part of its life left.
-        Tokens.Grant grant = tokens.newest(TOKEN_KIND, app)
-                .filter(g -> g.secondsLeft(services.clock()) >= REUSE_AT_LEAST.getSeconds())
-                .orElseGet(() -> tokens.issue(TOKEN_KIND, app, null, TOKEN_LIFE));
+        Grant grant = tokens.reuseOrIssue(TOKEN_KIND, app, TOKEN_LIFE, REUSE_AT_LEAST);
         return new TokenData(TOKEN_PREFIX + tokens.secret(grant), grant.secondsLeft(services.clock()));
     }
 
@@ -76,16 +71,8 @@ final class Gateway {
         } catch (NumberFormatException e) {
             throw EnosError.GATEWAY_PARAMETER_INVALID.because("apim-timestamp must be milliseconds since the epoch.");
         }
-        Tokens.Grant grant = (token.startsWith(TOKEN_PREFIX)
-                ? services.tokens().verify(TOKEN_KIND, token.substring(TOKEN_PREFIX.length()))
-                : java.util.Optional.<Tokens.Grant>empty())
-                .orElseThrow(() -> EnosError.ACCESS_TOKEN_EXPIRED.because("Get a new one from /apim-token-service/v2.0/token/get."));
-        TenantApp app = services.directory().app(grant.appId())
-                .orElseThrow(() -> EnosError.ACCESS_TOKEN_EXPIRED.because(null));
-        services.rateLimits().check(app.app().id());
-        if (!app.app().hasScope(SCOPE)) {
-            throw EnosError.APP_KEY_UNKNOWN.because("The app may not call the App Portal API (scope " + SCOPE + ").");
-        }
+        TenantApp app = services.callers().byGrant(token.startsWith(TOKEN_PREFIX)
+                ? services.tokens().verify(TOKEN_KIND, token.substring(TOKEN_PREFIX.length())) : java.util.Optional.empty(), SCOPE);
         checkSkew(timestamp);
         String expected = sign(token, ctx.queryParamMap(), ctx.bodyAsBytes(), timestampText, services.apps().secretOf(app));
         if (!Keys.constantTimeEquals(expected, signature.toLowerCase(java.util.Locale.ROOT))) {

@@ -1,22 +1,20 @@
 package roster.dialect.feishu;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import roster.Services;
+import roster.core.Services;
 import roster.directory.Directory;
-import roster.directory.Face;
-import roster.directory.Status;
-import roster.directory.TenantApp;
-import roster.directory.User;
+import roster.model.Attribute;
+import roster.model.Face;
+import roster.model.Order;
+import roster.model.Status;
+import roster.model.TenantApp;
+import roster.model.User;
+import roster.model.UserDetail;
+import roster.model.UserFilter;
 import roster.query.Cursors;
-import roster.query.Order;
-import roster.query.Scope;
-import roster.query.UserFilter;
 import roster.query.UserQueries;
-import roster.store.UserRows;
 
 /**
  * The Smart Access Control users of one app: the active users of its tenant that it may see and that belong to
@@ -40,10 +38,15 @@ final class AcsUsers {
         this.openIds = new OpenIds(services.keys());
     }
 
+    /** Who an app's ACS list holds: users it may see, active, in at least one access group (who a door knows). */
+    private static UserFilter listed(TenantApp app) {
+        return UserFilter.and(UserFilter.visibleTo(app.app().visibleTo()), UserFilter.status(Status.ACTIVE), new UserFilter.InAnyAccessGroup());
+    }
+
     Wire.UserPage list(TenantApp app, UserIdType type, int pageSize, String pageToken) {
         String binding = app.app().id() + LIST_BINDING;
         Long after = pageToken == null ? null : cursors.decode(binding, pageToken);
-        UserQueries.KeysetPage page = queries.keysetPage(filter(app), Order.NUM, after, pageSize, UserRows.Detail.ROW);
+        UserQueries.KeysetPage page = queries.keysetPage(app.tenantId(), listed(app), Order.NUM, after, pageSize, UserDetail.ROW);
         List<AcsUser> items = page.users().stream().map(u -> view(app, type, u)).toList();
         String next = page.next() == null ? null : cursors.encode(binding, page.next());
         return new Wire.UserPage(items, next, next != null);
@@ -55,8 +58,7 @@ final class AcsUsers {
 
     void setCard(TenantApp app, UserIdType type, String id, int card) {
         User user = resolve(app, type, id);
-        ObjectNode acs = JsonNodeFactory.instance.objectNode().put("card", card);
-        directory.patchUser(app.tenantId(), user.id(), JsonNodeFactory.instance.objectNode().set("acs", acs));
+        directory.updateUser(app.tenantId(), user.id(), u -> u.with().acs(u.acs().withCard(card)).build());
     }
 
     /** The user's face image, or empty when none was uploaded. */
@@ -70,16 +72,10 @@ final class AcsUsers {
 
     void setFace(TenantApp app, UserIdType type, String id, Face face) {
         User user = resolve(app, type, id);
-        ObjectNode faceNode = JsonNodeFactory.instance.objectNode().put("type", face.type().wire()).put("data", face.data());
-        ObjectNode acs = JsonNodeFactory.instance.objectNode().set("face", faceNode);
-        directory.patchUser(app.tenantId(), user.id(), JsonNodeFactory.instance.objectNode().set("acs", acs));
+        directory.updateUser(app.tenantId(), user.id(), u -> u.with().acs(u.acs().withFace(face)).build());
     }
 
-    // ---- naming and visibility
-
-    private static UserFilter filter(TenantApp app) {
-        return UserFilter.tenant(app.tenantId()).within(Scope.of(app.app().visibleTo())).onlyAccessGroupMembers();
-    }
+    // ---- naming
 
     /** The one place a canonical user becomes an ACS user. */
     private AcsUser view(TenantApp app, UserIdType type, User user) {
@@ -98,26 +94,20 @@ final class AcsUsers {
         return app.app().vendor() == null ? app.tenantId() : app.app().vendor();
     }
 
-    /** The user an id names, if this app may see it in the ACS list; otherwise 1490101, whatever the reason. */
+    /** The user an id names, if this app's ACS list holds it; otherwise 1490101, whatever the reason. */
     private User resolve(TenantApp app, UserIdType type, String id) {
         Optional<User> user = switch (type) {
-            case USER_ID -> directory.user(app.tenantId(), Directory.UserKey.ID, id, UserRows.Detail.PROFILE);
+            case USER_ID -> queries.find(app.tenantId(), listed(app), Attribute.ID, id, UserDetail.PROFILE);
             case OPEN_ID -> byDerivedId(app, OpenIds.Kind.OPEN, app.app().id(), id);
             case UNION_ID -> byDerivedId(app, OpenIds.Kind.UNION, vendor(app), id);
         };
-        return user.filter(u -> isListed(app, u)).orElseThrow(() -> FeishuException.of(FeishuError.USER_NOT_FOUND));
+        return user.orElseThrow(() -> FeishuException.of(FeishuError.USER_NOT_FOUND));
     }
 
     private Optional<User> byDerivedId(TenantApp app, OpenIds.Kind kind, String namespace, String id) {
         OptionalLong num = openIds.num(kind, id);
         if (num.isEmpty()) return Optional.empty();
-        return directory.user(app.tenantId(), Directory.UserKey.NUM, num.getAsLong(), UserRows.Detail.PROFILE)
+        return queries.find(app.tenantId(), listed(app), Attribute.NUM, num.getAsLong(), UserDetail.PROFILE)
                 .filter(u -> openIds.matches(kind, id, namespace, app.tenantId(), u.id(), u.num()));
-    }
-
-    /** The list's filter applied to one user already read: active, in an access group, visible to the app. */
-    private boolean isListed(TenantApp app, User user) {
-        return user.status() == Status.ACTIVE && !user.acs().groups().isEmpty()
-                && queries.inScope(app.tenantId(), Scope.of(app.app().visibleTo()), user);
     }
 }

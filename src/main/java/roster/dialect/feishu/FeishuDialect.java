@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.HttpResponseException;
 import io.javalin.http.UploadedFile;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,24 +11,23 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import roster.Services;
+import java.util.Set;
 import roster.auth.AppCredentials;
-import roster.auth.RateLimits;
+import roster.auth.Callers;
 import roster.auth.Tokens;
-import roster.directory.Directory;
-import roster.directory.Face;
-import roster.directory.InvalidInputException;
-import roster.directory.NotFoundException;
-import roster.directory.TenantApp;
-import roster.http.Dialect;
+import roster.core.FrontEnd;
+import roster.core.Services;
 import roster.http.RequestIds;
-import roster.query.Cursors;
+import roster.model.Face;
+import roster.model.Failure;
+import roster.model.Grant;
+import roster.model.TenantApp;
 
 /**
  * Feishu/Lark Smart Access Control (ACS) v1 users with the tenant_access_token endpoint, wire-compatible with
  * the official SDKs (dialects.md, feishu). Every route is here; AcsUsers does the work, FeishuError holds the codes.
  */
-public final class FeishuDialect implements Dialect {
+public final class FeishuDialect implements FrontEnd.Started {
 
     private static final String BASE = "/open-apis";
     private static final String USERS = BASE + "/acs/v1/users";
@@ -43,20 +41,20 @@ public final class FeishuDialect implements Dialect {
     private static final int DEFAULT_PAGE_SIZE = 20;
     private static final int MAX_PAGE_SIZE = 50;
 
+    public static final FrontEnd FRONT_END = new FrontEnd("feishu", Set.of(ACS_SCOPE, UserIdType.USER_ID_SCOPE), null, FeishuDialect::new);
+
     private final Tokens tokens;
     private final AppCredentials apps;
-    private final Directory directory;
+    private final Callers callers;
     private final Clock clock;
     private final AcsUsers users;
-    private final RateLimits rateLimits;
 
-    public FeishuDialect(Services services) {
+    private FeishuDialect(Services services) {
         this.tokens = services.tokens();
         this.apps = services.apps();
-        this.directory = services.directory();
+        this.callers = services.callers();
         this.clock = services.clock();
         this.users = new AcsUsers(services);
-        this.rateLimits = services.rateLimits();
     }
 
     @Override
@@ -110,11 +108,8 @@ public final class FeishuDialect implements Dialect {
         String secret = text(body, "app_secret");
         if (appId == null || secret == null) throw FeishuException.of(FeishuError.INVALID_PARAM);
         // an unknown app and a wrong secret answer alike, so app ids cannot be probed
-        TenantApp app = apps.authenticate(appId, secret).orElseThrow(() -> FeishuException.of(FeishuError.APP_SECRET_INVALID));
-        rateLimits.check(app.app().id());
-        Tokens.Grant grant = tokens.newest(TOKEN_KIND, app)
-                .filter(g -> g.secondsLeft(clock) >= RENEW_UNDER.getSeconds())
-                .orElseGet(() -> tokens.issue(TOKEN_KIND, app, null, TOKEN_LIFE));
+        TenantApp app = callers.admit(apps.authenticate(appId, secret).orElseThrow(() -> FeishuException.of(FeishuError.APP_SECRET_INVALID)), null);
+        Grant grant = tokens.reuseOrIssue(TOKEN_KIND, app, TOKEN_LIFE, RENEW_UNDER);
         json(ctx, 200, new Wire.TenantAccessToken(0, "ok", "t-" + tokens.secret(grant), grant.secondsLeft(clock)));
     }
 
@@ -126,13 +121,7 @@ public final class FeishuDialect implements Dialect {
             throw FeishuException.of(FeishuError.MISSING_ACCESS_TOKEN);
         }
         String token = header.substring(7).trim();
-        Tokens.Grant grant = (token.startsWith("t-") ? tokens.verify(TOKEN_KIND, token.substring(2)) : java.util.Optional.<Tokens.Grant>empty())
-                .orElseThrow(() -> FeishuException.of(FeishuError.INVALID_ACCESS_TOKEN));
-        TenantApp app = directory.app(grant.appId()).filter(a -> a.tenantId().equals(grant.tenantId()))
-                .orElseThrow(() -> FeishuException.of(FeishuError.INVALID_ACCESS_TOKEN));
-        rateLimits.check(app.app().id());
-        if (!app.app().hasScope(ACS_SCOPE)) throw FeishuException.scopeMissing(ACS_SCOPE);
-        return app;
+        return callers.byGrant(token.startsWith("t-") ? tokens.verify(TOKEN_KIND, token.substring(2)) : java.util.Optional.empty(), ACS_SCOPE);
     }
 
     private static UserIdType userIdType(Context ctx, TenantApp caller) {
@@ -217,12 +206,7 @@ public final class FeishuDialect implements Dialect {
 
     @Override
     public void answer(Exception e, Context ctx) {
-        if (e instanceof RateLimits.Exceeded limited) {
-            ctx.header("x-ogw-ratelimit-limit", String.valueOf(limited.limit));
-            ctx.header("x-ogw-ratelimit-reset", String.valueOf(limited.resetSeconds));
-            ctx.header("Retry-After", String.valueOf(limited.resetSeconds));
-        }
-        FeishuException refusal = refusalFor(e);
+        FeishuException refusal = e instanceof FeishuException f ? f : refusalFor(Failure.of(e), ctx);
         String logId = RequestIds.of(ctx);
         ctx.header(LOG_ID, logId);
         Wire.ErrorBody error = new Wire.ErrorBody(logId, null,
@@ -231,17 +215,33 @@ public final class FeishuDialect implements Dialect {
         json(ctx, refusal.error.status, new Wire.Envelope(refusal.error.code, refusal.message, null, error));
     }
 
-    private static FeishuException refusalFor(Exception e) {
-        if (e instanceof FeishuException f) return f;
-        if (e instanceof RateLimits.Exceeded) return FeishuException.of(FeishuError.RATE_LIMITED);
-        if (e instanceof Cursors.InvalidCursorException) return FeishuException.of(FeishuError.PAGE_TOKEN_INVALID);
-        if (e instanceof InvalidInputException i) return FeishuException.field(i.path(), null, i.reason());
-        if (e instanceof NotFoundException) return FeishuException.of(FeishuError.USER_NOT_FOUND);
-        if (e instanceof HttpResponseException h && h.getStatus() >= 400 && h.getStatus() < 500) {
-            return FeishuException.field("body", null, h.getMessage()); // e.g. a body over the server's size limit
-        }
-        if (e instanceof HttpResponseException h && h.getStatus() == 503) return FeishuException.of(FeishuError.UNAVAILABLE);
-        return FeishuException.of(FeishuError.INTERNAL);
+    private static FeishuException refusalFor(Failure failure, Context ctx) {
+        return switch (failure.kind()) {
+            case INVALID_INPUT -> {
+                Failure.InvalidInput i = (Failure.InvalidInput) failure;
+                yield FeishuException.field(i.path(), null, i.reason());
+            }
+            case CONFLICT -> {
+                Failure.Conflict c = (Failure.Conflict) failure;
+                yield FeishuException.field(c.path(), null, c.reason());
+            }
+            case NOT_FOUND -> FeishuException.of(FeishuError.USER_NOT_FOUND);
+            case UNAUTHORIZED -> FeishuException.of(FeishuError.INVALID_ACCESS_TOKEN);
+            case FORBIDDEN -> FeishuException.scopeMissing(((Failure.Forbidden) failure).scope());
+            case RATE_LIMITED -> {
+                Failure.RateLimited limited = (Failure.RateLimited) failure;
+                ctx.header("x-ogw-ratelimit-limit", String.valueOf(limited.limit()));
+                ctx.header("x-ogw-ratelimit-reset", String.valueOf(limited.resetSeconds()));
+                ctx.header("Retry-After", String.valueOf(limited.resetSeconds()));
+                yield FeishuException.of(FeishuError.RATE_LIMITED);
+            }
+            case INVALID_CURSOR -> FeishuException.of(FeishuError.PAGE_TOKEN_INVALID);
+            case BUSY -> FeishuException.of(FeishuError.UNAVAILABLE);
+            // e.g. a body over the server's size limit, an unknown endpoint
+            case REFUSED -> ((Failure.Refused) failure).status() < 500
+                    ? FeishuException.field("body", null, failure.getMessage()) : FeishuException.of(FeishuError.INTERNAL);
+            case INTERNAL -> FeishuException.of(FeishuError.INTERNAL);
+        };
     }
 
     private static void ok(Context ctx, Object data) {

@@ -10,7 +10,7 @@ import java.util.OptionalLong;
 import java.util.regex.Pattern;
 import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
-import roster.auth.Keys;
+import roster.crypto.Keys;
 
 /**
  * Open ids (per app and user) and union ids (per vendor and user), computed, never stored.

@@ -9,7 +9,7 @@ import java.util.List;
 /** Feishu's envelopes and the mapper of its wire (snake_case, absent rather than null). */
 final class Wire {
 
-    static final ObjectMapper MAPPER = new ObjectMapper(roster.directory.CanonicalJson.factory()) // its nesting and size limits
+    static final ObjectMapper MAPPER = new ObjectMapper(roster.model.CanonicalJson.factory()) // its nesting and size limits
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .setSerializationInclusion(JsonInclude.Include.NON_NULL)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import roster.TestServer;
-import roster.directory.Face;
+import roster.model.Face;
 
 /** The feishu wire over plain HTTP: every error code of dialects.md, headers and envelopes, token renewal. */
 class FeishuWireTest {

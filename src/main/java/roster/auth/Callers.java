@@ -1,0 +1,37 @@
+package roster.auth;
+
+import java.util.Optional;
+import roster.model.Failure;
+import roster.model.Grant;
+import roster.model.TenantApp;
+
+/**
+ * Who is calling, the one way every front end finds out: the credential (a token's grant, a verified signature,
+ * an app id and secret) names an app of a tenant; that app's call is counted against its rate limit; then the app
+ * must hold the front end's scope. Always in this order, so that a refusal means the same in every dialect.
+ */
+public final class Callers {
+
+    private final AppCredentials apps;
+    private final RateLimits rateLimits;
+
+    public Callers(AppCredentials apps, RateLimits rateLimits) {
+        this.apps = apps;
+        this.rateLimits = rateLimits;
+    }
+
+    /** The app behind a live grant (its own tenant's), counted and checked for the scope. */
+    public TenantApp byGrant(Optional<Grant> grant, String scope) {
+        Grant g = grant.orElseThrow(() -> new Failure.Unauthorized("the access token is invalid, expired or revoked"));
+        TenantApp app = apps.find(g.appId()).filter(a -> a.tenantId().equals(g.tenantId()))
+                .orElseThrow(() -> new Failure.Unauthorized("the access token is invalid, expired or revoked"));
+        return admit(app, scope);
+    }
+
+    /** An app already authenticated by other means (its secret, a signature made with it), counted and checked. */
+    public TenantApp admit(TenantApp app, String scope) {
+        rateLimits.check(app.app().id());
+        if (scope != null && !app.app().hasScope(scope)) throw Failure.Forbidden.missingScope(scope);
+        return app;
+    }
+}

@@ -1,0 +1,71 @@
+package roster.core;
+
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import roster.auth.AppCredentials;
+import roster.auth.Callers;
+import roster.auth.RateLimits;
+import roster.auth.Replays;
+import roster.auth.Tokens;
+import roster.config.Settings;
+import roster.crypto.Keys;
+import roster.crypto.SecretBox;
+import roster.directory.Directory;
+import roster.query.ChangeFeed;
+import roster.query.Cursors;
+import roster.query.UserQueries;
+import roster.store.Database;
+import roster.store.ServerSettings;
+
+/** The core every front end stands on, built once per process. */
+public record Services(
+        Settings settings,
+        Clock clock,
+        Keys keys,
+        Database database,
+        Directory directory,
+        UserQueries queries,
+        ChangeFeed changes,
+        Cursors cursors,
+        Tokens tokens,
+        AppCredentials apps,
+        Callers callers,
+        Replays replays) {
+
+    /** Opens the database (with the front ends' own migrations) and builds the core; scopes come from the front ends. */
+    public static Services open(Settings settings, Clock clock, List<FrontEnd> frontEnds) {
+        Keys keys = Keys.load(settings.dataDir(), settings.secretKey());
+        Database db = Database.open(settings.effectiveJdbcUrl(), frontEnds.stream().map(FrontEnd::migrations).filter(Objects::nonNull).toList());
+        try {
+            checkMasterKey(db, keys);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+        Set<String> scopes = new HashSet<>();
+        frontEnds.forEach(f -> scopes.addAll(f.scopes()));
+        SecretBox secrets = new SecretBox(keys);
+        AppCredentials apps = new AppCredentials(db, secrets);
+        return new Services(settings, clock, keys, db, new Directory(db, secrets, clock, scopes), new UserQueries(db),
+                new ChangeFeed(db), new Cursors(keys), new Tokens(db, keys, clock), apps,
+                new Callers(apps, new RateLimits(db, clock, settings.rateLimitPerSecond())), new Replays(db, clock));
+    }
+
+    /** Whether the database answers: the readiness check. */
+    public boolean ready() {
+        return database.ping();
+    }
+
+    /** A process with another master key could not open the app secrets; say so at start, not at first use. */
+    private static void checkMasterKey(Database db, Keys keys) {
+        String fingerprint = keys.fingerprint();
+        String stored = db.write(tx -> ServerSettings.putIfAbsent(tx, "master_key", fingerprint));
+        if (!stored.equals(fingerprint)) {
+            throw new IllegalStateException("this database was set up with another master key (fingerprint " + stored
+                    + "); give every Roster process of one database the same ROSTER_DATA/master.key or ROSTER_SECRET_KEY");
+        }
+    }
+}

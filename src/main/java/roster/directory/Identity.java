@@ -1,4 +1,0 @@
-package roster.directory;
-
-/** A link from the user to an external identity provider. */
-public record Identity(String provider, String type, String userIdInIdp, String extIdpId) {}

@@ -1,3 +1,0 @@
-package roster.directory;
-
-public record Tenant(String id, String name) {}

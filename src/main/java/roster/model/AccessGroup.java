@@ -1,0 +1,4 @@
+package roster.model;
+
+/** An access-control permission group (门禁权限组). */
+public record AccessGroup(String id, String name) {}

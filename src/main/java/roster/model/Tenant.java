@@ -1,0 +1,3 @@
+package roster.model;
+
+public record Tenant(String id, String name) {}

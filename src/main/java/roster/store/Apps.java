@@ -1,0 +1,74 @@
+package roster.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.mapper.RowMapper;
+import roster.model.App;
+import roster.model.CanonicalJson;
+import roster.model.TenantApp;
+import roster.model.VisibleTo;
+
+/** The apps of every tenant: their grants (scopes, visible_to) and their sealed secrets. */
+public final class Apps {
+
+    private static final String COLUMNS = "tenant_id, id, name, scopes, vendor, visible_to, secret_version";
+    private static final RowMapper<TenantApp> ROW = (rs, ctx) -> new TenantApp(rs.getString(1), new App(rs.getString(2), null,
+            rs.getString(3), parse(rs.getString(4), new TypeReference<List<String>>() {}), rs.getString(5),
+            VisibleTo.fromJson(parse(rs.getString(6), new TypeReference<com.fasterxml.jackson.databind.JsonNode>() {}))),
+            rs.getInt(7));
+
+    private Apps() {}
+
+    /** The stored secret of an app, sealed, and its version (a new secret revokes the tokens of the old). */
+    public record Secret(String tenantId, String sealed, int version) {}
+
+    public static Optional<TenantApp> byId(Tx tx, String appId) {
+        return tx.h.createQuery("SELECT " + COLUMNS + " FROM apps WHERE id = ?").bind(0, appId).map(ROW).findOne();
+    }
+
+    public static List<App> all(Tx tx, String tenantId) {
+        return tx.h.createQuery("SELECT " + COLUMNS + " FROM apps WHERE tenant_id = ? ORDER BY id").bind(0, tenantId)
+                .map(ROW).map(TenantApp::app).list();
+    }
+
+    public static Optional<Secret> secret(Tx tx, String appId) {
+        return tx.h.createQuery("SELECT tenant_id, secret_sealed, secret_version FROM apps WHERE id = ?").bind(0, appId)
+                .map((rs, ctx) -> new Secret(rs.getString(1), rs.getString(2), rs.getInt(3))).findOne();
+    }
+
+    public static void upsert(Tx tx, String tenantId, App app, Secret secret, long now) {
+        tx.h.createUpdate("INSERT INTO apps (id, tenant_id, name, secret_sealed, secret_version, scopes, vendor, visible_to, created_at, updated_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
+                        + "secret_sealed = excluded.secret_sealed, secret_version = excluded.secret_version, "
+                        + "scopes = excluded.scopes, vendor = excluded.vendor, visible_to = excluded.visible_to, "
+                        + "updated_at = excluded.updated_at")
+                .bind(0, app.id()).bind(1, tenantId).bind(2, app.name()).bind(3, secret.sealed()).bind(4, secret.version())
+                .bind(5, json(app.scopes())).bind(6, app.vendor()).bind(7, json(app.visibleTo())).bind(8, now).bind(9, now)
+                .execute();
+    }
+
+    /** Removes an app and its tokens; false when the tenant has no such app. */
+    public static boolean delete(Tx tx, String tenantId, String appId) {
+        if (tx.h.createUpdate("DELETE FROM apps WHERE tenant_id = ? AND id = ?").bind(0, tenantId).bind(1, appId).execute() == 0) return false;
+        tx.h.createUpdate("DELETE FROM tokens WHERE app_id = ?").bind(0, appId).execute();
+        return true;
+    }
+
+    private static <T> T parse(String json, TypeReference<T> type) {
+        try {
+            return CanonicalJson.MAPPER.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("corrupt JSON column", e);
+        }
+    }
+
+    private static String json(Object value) {
+        try {
+            return CanonicalJson.MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

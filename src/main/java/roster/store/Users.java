@@ -1,0 +1,158 @@
+package roster.store;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import roster.model.Attribute;
+import roster.model.Order;
+import roster.model.Status;
+import roster.model.User;
+import roster.model.UserDetail;
+import roster.model.UserFilter;
+
+/** The users of each tenant: single reads by key, what the writer checks, and the one list query. */
+public final class Users {
+
+    private Users() {}
+
+    /** A user row as written: the user plus what only the store keeps. */
+    public record Stored(User user, long seq, String contentHash) {}
+
+    /** What the writer needs of a stored user to decide whether and how it changes. */
+    public record Existing(long seq, long num, Status status, String contentHash, String passwordHash, Instant createdAt,
+                           Instant updatedAt, Instant statusChangedAt) {}
+
+    public static List<User> byIds(Tx tx, String tenantId, Collection<String> ids, UserDetail detail) {
+        if (ids.isEmpty()) return List.of();
+        List<User> rows = tx.h.createQuery("SELECT " + UserRows.COLUMNS + " FROM users u WHERE u.tenant_id = :t AND u.id IN (<ids>)")
+                .bind("t", tenantId).bindList("ids", List.copyOf(ids)).map((rs, ctx) -> UserRows.map(rs)).list();
+        return UserRows.read(tx, tenantId, rows, detail);
+    }
+
+    /** The user whose attribute has this value (the first by num where it is not unique, as phone and external id). */
+    public static Optional<User> byAttribute(Tx tx, String tenantId, Attribute attribute, Object value, UserDetail detail) {
+        List<User> rows = tx.h.createQuery("SELECT " + UserRows.COLUMNS + " FROM users u WHERE u.tenant_id = ? AND "
+                        + FilterSql.column(attribute) + " = ? ORDER BY u.num LIMIT 1")
+                .bind(0, tenantId).bind(1, value).map((rs, ctx) -> UserRows.map(rs)).list();
+        return UserRows.read(tx, tenantId, rows, detail).stream().findFirst();
+    }
+
+    /** The users whose latest change has one of these sequence numbers, by that number. */
+    public static Map<Long, User> bySequences(Tx tx, String tenantId, List<Long> seqs, UserDetail detail) {
+        Map<Long, User> out = new HashMap<>();
+        if (seqs.isEmpty()) return out;
+        List<User> rows = tx.h.createQuery("SELECT " + UserRows.COLUMNS + " FROM users u WHERE u.tenant_id = :t AND u.seq IN (<seqs>)")
+                .bind("t", tenantId).bindList("seqs", seqs).map((rs, ctx) -> UserRows.map(rs)).list();
+        for (User u : UserRows.read(tx, tenantId, rows, detail)) out.put(u.sequence(), u);
+        return out;
+    }
+
+    public static byte[] face(Tx tx, String tenantId, String userId) {
+        return tx.h.createQuery("SELECT data FROM user_faces WHERE tenant_id = ? AND user_id = ?")
+                .bind(0, tenantId).bind(1, userId).mapTo(byte[].class).findOne().orElse(null);
+    }
+
+    // ---- for the writer
+
+    public static Map<String, Existing> existing(Tx tx, String tenantId, Collection<String> ids) {
+        Map<String, Existing> out = new HashMap<>();
+        if (ids.isEmpty()) return out;
+        tx.h.createQuery("SELECT id, seq, num, status, content_hash, password_hash, created_at, updated_at, status_changed_at "
+                        + "FROM users WHERE tenant_id = :t AND id IN (<ids>)")
+                .bind("t", tenantId).bindList("ids", List.copyOf(ids))
+                .map((rs, ctx) -> Map.entry(rs.getString(1), new Existing(rs.getLong(2), rs.getLong(3),
+                        Status.fromWire(rs.getString(4)), rs.getString(5), rs.getString(6),
+                        Instant.ofEpochMilli(rs.getLong(7)), Instant.ofEpochMilli(rs.getLong(8)),
+                        Instant.ofEpochMilli(rs.getLong(9)))))
+                .forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
+    /** Who holds each of these values of a unique attribute (username, email): value to user id. */
+    public static Map<String, String> holders(Tx tx, String tenantId, Attribute attribute, Collection<String> values) {
+        Map<String, String> out = new HashMap<>();
+        if (values.isEmpty()) return out;
+        String column = FilterSql.column(attribute);
+        tx.h.createQuery("SELECT u.id, " + column + " FROM users u WHERE u.tenant_id = :t AND " + column + " IN (<values>)")
+                .bind("t", tenantId).bindList("values", List.copyOf(values))
+                .map((rs, ctx) -> Map.entry(rs.getString(2), rs.getString(1)))
+                .forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
+    /** Who holds each of these nums: num to user id. */
+    public static Map<Long, String> numOwners(Tx tx, String tenantId, Collection<Long> nums) {
+        Map<Long, String> out = new HashMap<>();
+        if (nums.isEmpty()) return out;
+        tx.h.createQuery("SELECT num, id FROM users WHERE tenant_id = :t AND num IN (<nums>)")
+                .bind("t", tenantId).bindList("nums", List.copyOf(nums))
+                .map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getString(2)))
+                .forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
+    public static Map<String, Long> nums(Tx tx, String tenantId, List<String> ids) {
+        Map<String, Long> nums = new HashMap<>();
+        for (int from = 0; from < ids.size(); from += 1000) {
+            tx.h.createQuery("SELECT id, num FROM users WHERE tenant_id = :t AND id IN (<ids>)").bind("t", tenantId)
+                    .bindList("ids", ids.subList(from, Math.min(ids.size(), from + 1000)))
+                    .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2))).forEach(e -> nums.put(e.getKey(), e.getValue()));
+        }
+        return nums;
+    }
+
+    /** Gives users new sequence numbers without changing their content (a department above them moved). */
+    public static void resequence(Tx tx, String tenantId, Map<String, Long> seqs) {
+        var batch = tx.h.prepareBatch("UPDATE users SET seq = ? WHERE tenant_id = ? AND id = ?");
+        seqs.forEach((id, seq) -> batch.add(seq, tenantId, id));
+        if (batch.size() > 0) batch.execute();
+    }
+
+    /** Writes users (insert or replace) with their memberships and faces; existing tells which rows were there. */
+    public static void write(Tx tx, String tenantId, List<Stored> rows, Set<String> existing) {
+        UserRows.upsert(tx, tenantId, rows, existing);
+    }
+
+    public static void delete(Tx tx, String tenantId, List<String> ids) {
+        UserRows.delete(tx, tenantId, ids);
+    }
+
+    // ---- lists
+
+    /**
+     * One page of the filter's users in the order: after the keyset key when after is given (num or seq), or from
+     * the num fromNum skipping skip rows (offset paging that counters have brought close to its place).
+     */
+    public static List<User> page(Tx tx, String tenantId, UserFilter filter, Predicate<UserFilter.InDepartments> wide, Order order,
+                                  Long after, Long fromNum, long skip, int limit, UserDetail detail) {
+        Sql sql = FilterSql.where(tx, tenantId, filter, wide);
+        if (after != null) sql.where(FilterSql.column(order.attribute()) + " > ?", after);
+        if (fromNum != null) sql.where("u.num >= ?", fromNum);
+        String tail = "ORDER BY " + orderBy(order) + " LIMIT ?" + (skip > 0 ? " OFFSET ?" : "");
+        Object[] tailArgs = skip > 0 ? new Object[] {limit, skip} : new Object[] {limit};
+        List<User> rows = sql.select(tx, UserRows.COLUMNS, tail, tailArgs).map((rs, ctx) -> UserRows.map(rs)).list();
+        return UserRows.read(tx, tenantId, rows, detail);
+    }
+
+    public static long count(Tx tx, String tenantId, UserFilter filter, Predicate<UserFilter.InDepartments> wide) {
+        return FilterSql.where(tx, tenantId, filter, wide).select(tx, "COUNT(*)", "").mapTo(Long.class).one();
+    }
+
+    /** Whether the user is one the filter selects. */
+    public static boolean matches(Tx tx, String tenantId, UserFilter filter, String userId) {
+        // one row: each department condition is tested on it, never gathered
+        Sql sql = FilterSql.where(tx, tenantId, filter, d -> true).where("u.id = ?", userId);
+        return sql.select(tx, "1", "").mapTo(Integer.class).findOne().isPresent();
+    }
+
+    private static String orderBy(Order order) {
+        String dir = order.descending() ? " DESC" : "";
+        String column = FilterSql.column(order.attribute());
+        return order.attribute() == Attribute.NUM || order.attribute() == Attribute.SEQUENCE ? column + dir : column + dir + ", u.num" + dir;
+    }
+}
