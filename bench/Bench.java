@@ -201,7 +201,7 @@ public class Bench {
         scenario("feishu_get_user", "GET", base + "/open-apis/acs/v1/users/u" + (users / 2) + "?user_id_type=user_id", feishu, null);
         scenario("feishu_get_user_random", "GET", base + "/open-apis/acs/v1/users/u" + numAt(data, 0) + "?user_id_type=user_id", feishu, null,
                 randomUserLua(data));
-        peer("lookup", "one user by id (random)", "feishu_get_user_random");
+        peer("lookup", "one user by id, random", "feishu_get_user_random");
         scenario("authing_page_1", "GET", base + "/api/v3/list-users?page=1&limit=50", authing, null);
         long deepPage = Math.max(1, (users - 500) / 50); // page 19,990 at 1M users
         scenario("authing_page_" + deepPage, "GET", base + "/api/v3/list-users?page=" + deepPage + "&limit=50", authing, null);
