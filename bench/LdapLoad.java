@@ -129,7 +129,7 @@ public class LdapLoad {
                 int n;
                 try {
                     n = op.run();
-                } catch (LDAPException e) {
+                } catch (LDAPException | RuntimeException e) {
                     errors++;
                     if (firstError == null) firstError = e.getMessage();
                     continue;
