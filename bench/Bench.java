@@ -35,7 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
-import roster.auth.Keys;
+import roster.crypto.Keys;
 import roster.query.Cursors;
 
 /**
