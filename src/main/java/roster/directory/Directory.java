@@ -217,6 +217,13 @@ public final class Directory {
         return CanonicalJson.convert(target, type, "$");
     }
 
+    /** An object with a JSON merge patch (RFC 7396) applied; the target is left as it was. */
+    public static ObjectNode mergePatch(ObjectNode target, ObjectNode patch) {
+        ObjectNode merged = target.deepCopy();
+        mergeInto(merged, patch);
+        return merged;
+    }
+
     private static void mergeInto(ObjectNode target, ObjectNode patch) {
         patch.fields().forEachRemaining(e -> {
             JsonNode value = e.getValue();

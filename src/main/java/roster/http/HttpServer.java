@@ -41,6 +41,9 @@ public final class HttpServer implements AutoCloseable {
             config.http.maxRequestSize = MAX_BODY_BYTES;
             config.jsonMapper(new JavalinJackson(CanonicalJson.MAPPER, false));
             config.jetty.modifyServer(server -> server.setStopTimeout(20_000)); // in-flight requests finish on SIGTERM
+            // Jetty counts multipart parts without a filename as form content, 200 kB at most by default; the Lark
+            // Node SDK sends a file given as a Buffer (a face image, up to 5 MiB) as such a part
+            config.jetty.modifyServletContextHandler(context -> context.setMaxFormContentSize((int) MAX_BODY_BYTES));
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setSendServerVersion(false);
                 http.setRequestHeaderSize(MAX_HEADER_BYTES);

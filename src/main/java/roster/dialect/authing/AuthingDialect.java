@@ -148,7 +148,7 @@ public final class AuthingDialect implements FrontEnd.Started {
         JsonNode body = AuthingRequests.body(ctx);
         rejectEncryptedPassword(body);
         // Authing assigns user ids: 24 hex digits, as its own
-        User user = UserInput.apply(body, User.withId(HexFormat.of().formatHex(Keys.randomBytes(12))), true).build();
+        User user = UserInput.apply(body, User.withId(HexFormat.of().formatHex(Keys.randomBytes(12))).build(), true).build();
         if (user.username() == null && user.email() == null && user.phone() == null && user.externalId() == null) {
             throw AuthingError.BAD_REQUEST.refuse("one of username, email, phone or externalId is required");
         }
@@ -164,7 +164,7 @@ public final class AuthingDialect implements FrontEnd.Started {
         if (userId == null || userId.isBlank()) throw AuthingError.BAD_REQUEST.refuse("userId is required");
         String type = AuthingRequests.text(body.path("options").get("userIdType"), "options.userIdType");
         User user = find(ctx, type, userId);
-        User updated = directory.updateUser(app.tenantId(), user.id(), u -> UserInput.apply(body, u.with(), false).build());
+        User updated = directory.updateUser(app.tenantId(), user.id(), u -> UserInput.apply(body, u, false).build());
         ok(ctx, UserDto.from(updated, UserDto.Extras.ALL, identityKey));
     }
 

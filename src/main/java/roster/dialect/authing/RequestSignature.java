@@ -2,6 +2,10 @@ package roster.dialect.authing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
@@ -11,8 +15,11 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import roster.auth.AppCredentials;
@@ -26,9 +33,11 @@ import roster.model.TenantApp;
  * <pre>
  * METHOD\n
  * name:value\n   for each x-authing-* header and date, sorted by name
- * /path?k=v&amp;…  the query parameters (GET) or the body's top-level fields (POST), sorted by key;
- *                 objects and arrays as JSON text, a key alone when its value is empty; no '?' when none
+ * /path?k=v&amp;…  the query parameters (GET) or the body's top-level fields (POST), sorted by key, each
+ *                 value as JavaScript writes it ({@link JsText}): "k=" for an empty string, "k=null" for null;
+ *                 no '?' when there are none (but see {@link #stringsToSign})
  * </pre>
+ * This is buildStringToSign of authing-node-sdk 4.0.1 (src/utils/buildSignature.ts), byte for byte.
  * A request is good once: its date must be within {@link #SKEW} of the server's clock, and its nonce is
  * remembered until that date has passed out of the window (see {@link Replays}).
  */
@@ -36,6 +45,8 @@ final class RequestSignature {
 
     static final String SCHEME = "authing ";
     static final Duration SKEW = Duration.ofMinutes(15);
+    /** The SDK writes these as spaces in a header value, then trims it. */
+    private static final Pattern HEADER_BREAKS = Pattern.compile("[\t\n\r\f]");
 
     private final AppCredentials apps;
     private final Replays replays;
@@ -71,8 +82,10 @@ final class RequestSignature {
             throw AuthingError.UNAUTHORIZED.refuse("the date header is more than " + SKEW.toMinutes() + " minutes from the server's clock");
         }
         TenantApp app = apps.find(accessKeyId).orElseThrow(() -> AuthingError.UNAUTHORIZED.refuse("unknown accessKeyId"));
-        String expected = sign(apps.secretOf(app), stringToSign(ctx));
-        if (!Keys.constantTimeEquals(expected, signature)) throw AuthingError.UNAUTHORIZED.refuse("signature mismatch");
+        String secret = apps.secretOf(app);
+        if (stringsToSign(ctx).stream().noneMatch(text -> Keys.constantTimeEquals(sign(secret, text), signature))) {
+            throw AuthingError.UNAUTHORIZED.refuse("signature mismatch");
+        }
         if (!replays.firstUse(app.app().id(), nonce, (date.isAfter(now) ? date : now).plus(SKEW))) {
             throw AuthingError.UNAUTHORIZED.refuse("this signature nonce was used before (replayed request)");
         }
@@ -83,43 +96,58 @@ final class RequestSignature {
         try {
             Mac mac = Mac.getInstance("HmacSHA1");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-            return Base64.getEncoder().encodeToString(mac.doFinal(stringToSign.getBytes(StandardCharsets.UTF_8)));
+            return Base64.getEncoder().encodeToString(mac.doFinal(utf8(stringToSign)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    static String stringToSign(Context ctx) {
+    /**
+     * What the SDK may have signed: one text, or two for a request without parameters. Given parameters that are
+     * all undefined (listUsers({keywords: undefined})), the SDK ends the text with a bare '?', and neither the URL
+     * nor the JSON body carries such parameters.
+     */
+    static List<String> stringsToSign(Context ctx) {
         StringBuilder text = new StringBuilder(ctx.method().name()).append('\n');
         Map<String, String> headers = new TreeMap<>();
         ctx.headerMap().forEach((name, value) -> {
             String lower = name.toLowerCase(java.util.Locale.ROOT);
-            if (lower.startsWith("x-authing-") || lower.equals("date")) headers.put(lower, value);
+            if (lower.startsWith("x-authing-") || lower.equals("date")) headers.put(lower, HEADER_BREAKS.matcher(value).replaceAll(" ").trim());
         });
         headers.forEach((name, value) -> text.append(name).append(':').append(value).append('\n'));
+        text.append(ctx.path());
+        // TreeMap's order is JavaScript's sort(): by UTF-16 code units
         Map<String, String> params = new TreeMap<>();
         if (ctx.method() == io.javalin.http.HandlerType.GET) {
+            // the values as decoded are the strings the SDK signed: axios writes each with encodeURIComponent
+            // (space as '+'); a null it signs as "k=null" but leaves out of the URL, so such a call cannot verify
             ctx.queryParamMap().forEach((k, v) -> params.put(k, v.isEmpty() ? "" : v.get(0)));
         } else {
             JsonNode body = AuthingRequests.body(ctx);
             for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                JsonNode v = e.getValue();
-                params.put(e.getKey(), v.isNull() ? "" : v.isValueNode() ? v.asText() : v.toString());
+                params.put(e.getKey(), JsText.of(e.getValue()));
             }
         }
-        text.append(ctx.path());
-        if (!params.isEmpty()) {
-            text.append('?');
-            boolean first = true;
-            for (Map.Entry<String, String> e : params.entrySet()) {
-                if (!first) text.append('&');
-                first = false;
-                text.append(e.getKey());
-                if (!e.getValue().isEmpty()) text.append('=').append(e.getValue());
-            }
+        if (params.isEmpty()) return List.of(text.toString(), text + "?");
+        StringJoiner pairs = new StringJoiner("&", "?", "");
+        params.forEach((k, v) -> pairs.add(k + "=" + v));
+        return List.of(text.append(pairs).toString());
+    }
+
+    /** As Node's Buffer.from(text, "utf8"): a lone surrogate becomes U+FFFD, where String.getBytes writes '?'. */
+    private static byte[] utf8(String text) {
+        try {
+            ByteBuffer bytes = StandardCharsets.UTF_8.newEncoder()
+                    .onMalformedInput(CodingErrorAction.REPLACE)
+                    .replaceWith(new byte[] {(byte) 0xEF, (byte) 0xBF, (byte) 0xBD})
+                    .encode(CharBuffer.wrap(text));
+            byte[] out = new byte[bytes.remaining()];
+            bytes.get(out);
+            return out;
+        } catch (CharacterCodingException e) {
+            throw new IllegalStateException(e);
         }
-        return text.toString();
     }
 
     /** Epoch milliseconds (what the SDKs send), or an HTTP date. */

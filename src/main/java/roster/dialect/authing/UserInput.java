@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import roster.directory.Directory;
 import roster.model.Identity;
 import roster.model.User;
 
@@ -20,8 +21,12 @@ final class UserInput {
 
     private UserInput() {}
 
-    /** Sets the fields present in an Authing body on the user; identities only on create, as Authing does. */
-    static User.Builder apply(JsonNode body, User.Builder user, boolean create) {
+    /**
+     * The user with the fields present in an Authing body set; identities only on create, as Authing does, and
+     * customData merged into what is stored (RFC 7396: a key set to null removes it).
+     */
+    static User.Builder apply(JsonNode body, User current, boolean create) {
+        User.Builder user = current.with();
         for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String field = e.getKey();
@@ -50,7 +55,8 @@ final class UserInput {
                 case "departmentIds" -> user.departments(strings(v, field));
                 case "customData" -> {
                     if (!v.isNull() && !v.isObject()) throw AuthingError.BAD_REQUEST.refuse("customData must be an object");
-                    user.customData(v.isNull() ? null : (ObjectNode) v);
+                    user.customData(v.isNull() ? null : current.customData() == null ? (ObjectNode) v
+                            : Directory.mergePatch(current.customData(), (ObjectNode) v));
                 }
                 case "identities" -> {
                     if (create) user.identities(identities(v));

@@ -4,10 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.UploadedFile;
+import io.javalin.http.util.MultipartUtil;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.Part;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -170,26 +173,34 @@ public final class FeishuDialect implements FrontEnd.Started {
         return card.intValue();
     }
 
-    /** The multipart upload: file part "files", fields file_type (jpg/png) and file_name; the bytes must be that image. */
+    /**
+     * The multipart upload: part "files", fields file_type (jpg/png) and file_name; the bytes must be that image.
+     * The parts are read from the request itself, with or without a filename: Javalin's uploadedFile sees only
+     * parts that have one, and the Lark Node SDK sends a Buffer (its README's way) as a part without.
+     */
     private static Face uploadedFace(Context ctx) {
-        UploadedFile file;
+        if (!ctx.isMultipartFormData()) throw FeishuException.field("files", null, "a multipart part named files is required");
+        Part file;
         String fileType;
+        String fileName;
         try {
-            file = ctx.isMultipartFormData() ? ctx.uploadedFile("files") : null;
-            fileType = blankToNull(ctx.formParam("file_type"));
-        } catch (Exception e) { // Jetty's parser refuses a malformed or truncated multipart body (an IOException Javalin rethrows unchecked)
+            MultipartUtil.INSTANCE.getPreUploadFunction().invoke(ctx.req()); // Javalin's multipart settings, as uploadedFile applies them
+            file = ctx.req().getPart("files");
+            fileType = formField(ctx, "file_type");
+            fileName = formField(ctx, "file_name");
+        } catch (Exception e) { // Jetty's parser refuses a malformed or truncated multipart body
             throw FeishuException.field("files", null, "the multipart/form-data body is malformed");
         }
-        if (file == null) throw FeishuException.field("files", null, "a multipart file part named files is required");
+        if (file == null) throw FeishuException.field("files", null, "a multipart part named files is required");
         if (fileType == null || !(fileType.equals("jpg") || fileType.equals("png"))) {
             throw FeishuException.field("file_type", fileType, "file_type must be jpg or png");
         }
-        if (blankToNull(ctx.formParam("file_name")) == null) throw FeishuException.field("file_name", null, "file_name is required");
-        if (file.size() > Face.MAX_BYTES) {
-            throw FeishuException.field("files", String.valueOf(file.size()), "the image must be at most " + Face.MAX_BYTES + " bytes");
+        if (fileName == null) throw FeishuException.field("file_name", null, "file_name is required");
+        if (file.getSize() > Face.MAX_BYTES) {
+            throw FeishuException.field("files", String.valueOf(file.getSize()), "the image must be at most " + Face.MAX_BYTES + " bytes");
         }
         byte[] data;
-        try (InputStream in = file.content()) {
+        try (InputStream in = file.getInputStream()) {
             data = in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -200,6 +211,15 @@ public final class FeishuDialect implements FrontEnd.Started {
             throw FeishuException.field("file_type", fileType, "file_type does not match the image, which is " + sniffed.wire());
         }
         return new Face(sniffed, data);
+    }
+
+    /** A text part of the multipart body, null when absent or blank. */
+    private static String formField(Context ctx, String name) throws IOException, ServletException {
+        Part part = ctx.req().getPart(name);
+        if (part == null) return null;
+        try (InputStream in = part.getInputStream()) {
+            return blankToNull(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
     }
 
     // ---- answers
