@@ -23,6 +23,7 @@ import roster.core.FrontEnd;
 import roster.core.Services;
 import roster.crypto.Keys;
 import roster.dialect.authing.AuthingDialect;
+import roster.docs.ApiDocs;
 import roster.dialect.bizapi.BizapiDialect;
 import roster.dialect.enos.EnosDialect;
 import roster.dialect.feishu.FeishuDialect;
@@ -47,6 +48,7 @@ public final class Roster implements Runnable {
                 EnosDialect.FRONT_END,
                 BizapiDialect.FRONT_END));
         if (settings.benchCeiling()) frontEnds.add(Ceiling.frontEnd(adminToken));
+        frontEnds.add(ApiDocs.frontEnd(List.copyOf(frontEnds), version()));
         return frontEnds;
     }
 

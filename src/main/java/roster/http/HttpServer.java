@@ -32,6 +32,8 @@ public final class HttpServer implements AutoCloseable {
 
     private final Javalin app;
     private final List<FrontEnd.Started> started;
+    /** Every route registered, "METHOD path", for the test that holds the API description against them. */
+    private final List<String> routes = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
     public HttpServer(Services services, List<FrontEnd> frontEnds) {
@@ -51,6 +53,9 @@ public final class HttpServer implements AutoCloseable {
             // what Jetty refuses before any route sees it (a request line or headers over the limit, a malformed
             // request) is answered in JSON too, not Jetty's HTML page
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            config.events(events -> events.handlerAdded(meta -> {
+                if (meta.getHttpMethod().isHttpMethod()) routes.add(meta.getHttpMethod() + " " + meta.getPath());
+            }));
         });
         app.before(ctx -> {
             RequestIds.assign(ctx);
@@ -123,6 +128,10 @@ public final class HttpServer implements AutoCloseable {
 
     public int port() {
         return app.port();
+    }
+
+    public List<String> routes() {
+        return List.copyOf(routes);
     }
 
     private void logAccess(Context ctx) {
