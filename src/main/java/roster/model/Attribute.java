@@ -9,7 +9,9 @@ public enum Attribute {
     NICKNAME(Type.TEXT), EMAIL(Type.TEXT), PHONE(Type.TEXT), PHONE_COUNTRY_CODE(Type.TEXT), EXTERNAL_ID(Type.TEXT),
     AVATAR(Type.TEXT), COUNTRY(Type.TEXT), PROVINCE(Type.TEXT), CITY(Type.TEXT), ADDRESS(Type.TEXT),
     STREET_ADDRESS(Type.TEXT), POSTAL_CODE(Type.TEXT), STATUS(Type.TEXT), GENDER(Type.TEXT),
-    CREATED_AT(Type.TIME), UPDATED_AT(Type.TIME), STATUS_CHANGED_AT(Type.TIME);
+    CREATED_AT(Type.TIME), UPDATED_AT(Type.TIME), STATUS_CHANGED_AT(Type.TIME),
+    /** The access-control card number, and the type of the face image (jpeg, png) when one is stored. */
+    ACS_CARD(Type.NUMBER), ACS_FACE(Type.TEXT);
 
     /** How values compare: text by code point, numbers and times (epoch milliseconds) numerically. */
     public enum Type { TEXT, NUMBER, TIME }

@@ -7,11 +7,15 @@ public enum Gender {
     @JsonProperty("female") FEMALE,
     @JsonProperty("unknown") UNKNOWN;
 
+    private final String wire = name().toLowerCase(java.util.Locale.ROOT);
+
+    /** The word stored and sent for it; kept, since every user row read and written names one. */
     public String wire() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return wire;
     }
 
     public static Gender fromWire(String value) {
-        return valueOf(value.toUpperCase(java.util.Locale.ROOT));
+        for (Gender v : values()) if (v.wire.equals(value)) return v;
+        throw new IllegalArgumentException("no gender " + value);
     }
 }

@@ -9,8 +9,11 @@ public enum Status {
     @JsonProperty("archived") ARCHIVED,
     @JsonProperty("deactivated") DEACTIVATED;
 
+    private final String wire = name().toLowerCase(java.util.Locale.ROOT);
+
+    /** The word stored and sent for it; kept, since every user row read and written names one. */
     public String wire() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return wire;
     }
 
     /** The status of a wire word, or null when there is none. */
@@ -20,6 +23,7 @@ public enum Status {
     }
 
     public static Status fromWire(String value) {
-        return valueOf(value.toUpperCase(java.util.Locale.ROOT));
+        for (Status v : values()) if (v.wire.equals(value)) return v;
+        throw new IllegalArgumentException("no status " + value);
     }
 }

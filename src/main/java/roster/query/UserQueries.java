@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import roster.model.Attribute;
 import roster.model.Order;
@@ -53,9 +54,21 @@ public final class UserQueries {
     public record OffsetPage(List<User> users, long total) {}
 
     public KeysetPage keysetPage(String tenantId, UserFilter filter, Order order, Long after, int limit, UserDetail detail) {
+        return keysetPage(order, limit, tx -> Users.page(tx, tenantId, filter, wide(tx, tenantId, filter), order, after, null, 0, limit + 1, detail));
+    }
+
+    /**
+     * A keyset page whose users carry only the attributes shown, besides id, num and sequence: what a list that
+     * sends a few fields per user (feishu, bizapi) reads, at a fraction of the cost of whole users.
+     */
+    public KeysetPage keysetPage(String tenantId, UserFilter filter, Order order, Long after, int limit, Set<Attribute> shown) {
+        return keysetPage(order, limit, tx -> Users.page(tx, tenantId, filter, wide(tx, tenantId, filter), order, after, limit + 1, shown));
+    }
+
+    private KeysetPage keysetPage(Order order, int limit, Function<Tx, List<User>> onePastLimit) {
         if (!order.isKeyset()) throw new IllegalArgumentException("keyset paging needs order NUM or SEQUENCE");
         return db.read(tx -> {
-            List<User> users = Users.page(tx, tenantId, filter, wide(tx, tenantId, filter), order, after, null, 0, limit + 1, detail);
+            List<User> users = onePastLimit.apply(tx);
             boolean more = users.size() > limit;
             if (more) users = users.subList(0, limit);
             User last = more ? users.get(users.size() - 1) : null;

@@ -28,7 +28,8 @@ final class FilterSql {
             Map.entry(Attribute.STREET_ADDRESS, "u.street_address"), Map.entry(Attribute.POSTAL_CODE, "u.postal_code"),
             Map.entry(Attribute.STATUS, "u.status"), Map.entry(Attribute.GENDER, "u.gender"),
             Map.entry(Attribute.CREATED_AT, "u.created_at"), Map.entry(Attribute.UPDATED_AT, "u.updated_at"),
-            Map.entry(Attribute.STATUS_CHANGED_AT, "u.status_changed_at"));
+            Map.entry(Attribute.STATUS_CHANGED_AT, "u.status_changed_at"), Map.entry(Attribute.ACS_CARD, "u.acs_card"),
+            Map.entry(Attribute.ACS_FACE, "u.face_type"));
 
     private static final Set<Attribute> NOT_NULL = EnumSet.of(Attribute.ID, Attribute.NUM, Attribute.SEQUENCE,
             Attribute.STATUS, Attribute.GENDER, Attribute.CREATED_AT, Attribute.UPDATED_AT, Attribute.STATUS_CHANGED_AT);
@@ -149,8 +150,11 @@ final class FilterSql {
         String name = "sub" + subtrees++;
         sql.cte(Departments.subtree(name, d.departments().size()), Departments.subtreeArgs(tenantId, d.departments()));
         if (wide.test(d)) {
+            // SQLite would probe the (tenant, dept) index once per department of the subtree for every row; the
+            // unary + keeps it on the primary key (tenant, user, dept), one probe per row (40 µs a row less at 100k)
+            String dept = tx.kind == Database.Kind.SQLITE ? "+ud.dept_id" : "ud.dept_id";
             return "EXISTS (SELECT 1 FROM user_departments ud WHERE ud.tenant_id = u.tenant_id AND ud.user_id = u.id "
-                    + "AND ud.dept_id IN (SELECT id FROM " + name + "))";
+                    + "AND " + dept + " IN (SELECT id FROM " + name + "))";
         }
         args.add(tenantId);
         return "u.id IN (SELECT ud.user_id FROM user_departments ud WHERE ud.tenant_id = ? AND ud.dept_id IN (SELECT id FROM " + name + "))";

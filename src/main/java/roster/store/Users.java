@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.jdbi.v3.core.mapper.RowMapper;
 import roster.model.Attribute;
 import roster.model.Order;
 import roster.model.Status;
@@ -130,13 +131,26 @@ public final class Users {
      */
     public static List<User> page(Tx tx, String tenantId, UserFilter filter, Predicate<UserFilter.InDepartments> wide, Order order,
                                   Long after, Long fromNum, long skip, int limit, UserDetail detail) {
+        List<User> rows = select(tx, tenantId, filter, wide, order, after, fromNum, skip, limit, UserRows.COLUMNS,
+                (rs, ctx) -> UserRows.map(rs));
+        return UserRows.read(tx, tenantId, rows, detail);
+    }
+
+    /** A keyset page whose users carry only the attributes shown (and id, num, sequence): see UserRows.Projection. */
+    public static List<User> page(Tx tx, String tenantId, UserFilter filter, Predicate<UserFilter.InDepartments> wide, Order order,
+                                  Long after, int limit, Set<Attribute> shown) {
+        UserRows.Projection projection = UserRows.Projection.of(shown);
+        return select(tx, tenantId, filter, wide, order, after, null, 0, limit, projection.columns(), (rs, ctx) -> projection.map(rs));
+    }
+
+    private static List<User> select(Tx tx, String tenantId, UserFilter filter, Predicate<UserFilter.InDepartments> wide, Order order,
+                                     Long after, Long fromNum, long skip, int limit, String columns, RowMapper<User> mapper) {
         Sql sql = FilterSql.where(tx, tenantId, filter, wide);
         if (after != null) sql.where(FilterSql.column(order.attribute()) + " > ?", after);
         if (fromNum != null) sql.where("u.num >= ?", fromNum);
         String tail = "ORDER BY " + orderBy(order) + " LIMIT ?" + (skip > 0 ? " OFFSET ?" : "");
         Object[] tailArgs = skip > 0 ? new Object[] {limit, skip} : new Object[] {limit};
-        List<User> rows = sql.select(tx, UserRows.COLUMNS, tail, tailArgs).map((rs, ctx) -> UserRows.map(rs)).list();
-        return UserRows.read(tx, tenantId, rows, detail);
+        return sql.select(tx, columns, tail, tailArgs).map(mapper).list();
     }
 
     public static long count(Tx tx, String tenantId, UserFilter filter, Predicate<UserFilter.InDepartments> wide) {

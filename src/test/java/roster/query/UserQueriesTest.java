@@ -126,4 +126,63 @@ class UserQueriesTest {
         assertThatThrownBy(() -> cursors.decode("app1|list", "%%%")).isInstanceOf(Failure.InvalidCursor.class);
         assertThatThrownBy(() -> cursors.decode("app1|list", "")).isInstanceOf(Failure.InvalidCursor.class);
     }
+
+    @Test
+    void aPageOfSomeAttributesCarriesTheirValuesAndNothingElse() {
+        load("{\"tenants\":[{\"id\":\"p\",\"departments\":[{\"id\":\"d\",\"name\":\"D\"}],\"access_groups\":[{\"id\":\"g\"}],\"users\":["
+                + "{\"id\":\"full\",\"username\":\"ann\",\"name\":\"Ann\",\"nickname\":\"A\",\"email\":\"ann@example.com\","
+                + "\"phone\":\"13800000000\",\"phone_country_code\":\"+86\",\"gender\":\"female\",\"avatar\":\"https://a.example/x.png\","
+                + "\"status\":\"suspended\",\"country\":\"CN\",\"province\":\"Zhejiang\",\"city\":\"Hangzhou\",\"address\":\"1 Road\","
+                + "\"street_address\":\"1 Road, Block 2\",\"postal_code\":\"310000\",\"external_id\":\"e-1\",\"departments\":[\"d\"],"
+                + "\"custom_data\":{\"k\":1},\"acs\":{\"groups\":[\"g\"],\"card\":1234}},"
+                + "{\"id\":\"bare\"}]}]}");
+        List<User> whole = queries.keysetPage("p", UserFilter.ALL, Order.NUM, null, 10, UserDetail.PROFILE).users();
+        for (Attribute shown : Attribute.values()) {
+            List<User> some = queries.keysetPage("p", UserFilter.ALL, Order.NUM, null, 10, java.util.EnumSet.of(shown)).users();
+            assertThat(ids(some)).isEqualTo(ids(whole));
+            for (int i = 0; i < whole.size(); i++) {
+                User w = whole.get(i), s = some.get(i);
+                assertThat(List.of(s.num(), s.sequence())).isEqualTo(List.of(w.num(), w.sequence()));
+                for (Attribute a : Attribute.values()) {
+                    if (a == shown || a == Attribute.ID || a == Attribute.NUM || a == Attribute.SEQUENCE) {
+                        assertThat(value(s, a)).as("%s of %s", a, w.id()).isEqualTo(value(w, a));
+                    }
+                }
+                if (shown != Attribute.USERNAME) assertThat(s.username()).isNull();
+                if (shown != Attribute.ACS_CARD && shown != Attribute.ACS_FACE) assertThat(s.acs().card()).isNull();
+                assertThat(s.departments()).isEmpty();
+                assertThat(s.customData()).isNull();
+            }
+        }
+    }
+
+    /** The value a user has for an attribute, as the core's words name it. */
+    static Object value(User u, Attribute a) {
+        return switch (a) {
+            case ID -> u.id();
+            case NUM -> u.num();
+            case SEQUENCE -> u.sequence();
+            case USERNAME -> u.username();
+            case NAME -> u.name();
+            case NICKNAME -> u.nickname();
+            case EMAIL -> u.email();
+            case PHONE -> u.phone();
+            case PHONE_COUNTRY_CODE -> u.phoneCountryCode();
+            case EXTERNAL_ID -> u.externalId();
+            case AVATAR -> u.avatar();
+            case COUNTRY -> u.country();
+            case PROVINCE -> u.province();
+            case CITY -> u.city();
+            case ADDRESS -> u.address();
+            case STREET_ADDRESS -> u.streetAddress();
+            case POSTAL_CODE -> u.postalCode();
+            case STATUS -> u.status();
+            case GENDER -> u.gender();
+            case CREATED_AT -> u.createdAt();
+            case UPDATED_AT -> u.updatedAt();
+            case STATUS_CHANGED_AT -> u.statusChangedAt();
+            case ACS_CARD -> u.acs().card();
+            case ACS_FACE -> u.acs().face() == null ? null : u.acs().face().type();
+        };
+    }
 }

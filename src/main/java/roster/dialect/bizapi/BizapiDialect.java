@@ -18,7 +18,6 @@ import roster.model.Department;
 import roster.model.Failure;
 import roster.model.Order;
 import roster.model.TenantApp;
-import roster.model.UserDetail;
 import roster.model.UserFilter;
 import roster.model.VisibleTo;
 import roster.query.UserQueries;
@@ -77,7 +76,7 @@ public final class BizapiDialect implements FrontEnd.Started {
 
         UserFilter filter = UserFilter.and(UserFilter.visibleTo(app.app().visibleTo()), new UserFilter.InDepartments(List.of(org.id())));
         // users.seq is the user's latest change, so each user comes once, where its latest change puts it
-        UserQueries.KeysetPage page = services.queries().keysetPage(app.tenantId(), filter, Order.SEQUENCE, lastSequence, limit, UserDetail.ROW);
+        UserQueries.KeysetPage page = services.queries().keysetPage(app.tenantId(), filter, Order.SEQUENCE, lastSequence, limit, OrgTreeUserVO.ATTRIBUTES);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("code", 0);
         body.put("data", page.users().stream().map(OrgTreeUserVO::of).toList());

@@ -1,8 +1,10 @@
 package roster.dialect.feishu;
 
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import roster.core.Services;
 import roster.directory.Directory;
 import roster.model.Attribute;
@@ -22,6 +24,9 @@ import roster.query.UserQueries;
  * face) are changes of the canonical user and get a change sequence number like any other.
  */
 final class AcsUsers {
+
+    /** What an ACS user shows of a user (besides its id and num): its card and whether it has a face. */
+    private static final Set<Attribute> SHOWN = EnumSet.of(Attribute.ACS_CARD, Attribute.ACS_FACE);
 
     /** Page tokens answer one app and this list only; page_size and user_id_type may change between pages. */
     private static final String LIST_BINDING = "|acs-users";
@@ -46,7 +51,7 @@ final class AcsUsers {
     Wire.UserPage list(TenantApp app, UserIdType type, int pageSize, String pageToken) {
         String binding = app.app().id() + LIST_BINDING;
         Long after = pageToken == null ? null : cursors.decode(binding, pageToken);
-        UserQueries.KeysetPage page = queries.keysetPage(app.tenantId(), listed(app), Order.NUM, after, pageSize, UserDetail.ROW);
+        UserQueries.KeysetPage page = queries.keysetPage(app.tenantId(), listed(app), Order.NUM, after, pageSize, SHOWN);
         List<AcsUser> items = page.users().stream().map(u -> view(app, type, u)).toList();
         String next = page.next() == null ? null : cursors.encode(binding, page.next());
         return new Wire.UserPage(items, next, next != null);

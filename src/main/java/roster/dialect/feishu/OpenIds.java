@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import roster.crypto.Keys;
 
@@ -41,12 +42,12 @@ final class OpenIds {
     }
 
     private final SecretKeySpec[] blockKeys = new SecretKeySpec[Kind.values().length];
-    private final byte[][] tagKeys = new byte[Kind.values().length][];
+    private final SecretKeySpec[] tagKeys = new SecretKeySpec[Kind.values().length];
 
     OpenIds(Keys keys) {
         for (Kind kind : Kind.values()) {
             blockKeys[kind.ordinal()] = new SecretKeySpec(keys.derive(kind.label), "AES");
-            tagKeys[kind.ordinal()] = keys.derive(kind.label + "-mac");
+            tagKeys[kind.ordinal()] = new SecretKeySpec(keys.derive(kind.label + "-mac"), "HmacSHA256");
         }
     }
 
@@ -79,8 +80,22 @@ final class OpenIds {
         byte[] u = userId.getBytes(StandardCharsets.UTF_8);
         byte[] message = ByteBuffer.allocate(12 + ns.length + t.length + u.length + 8)
                 .putInt(ns.length).put(ns).putInt(t.length).put(t).putInt(u.length).put(u).putLong(num).array();
-        return Arrays.copyOf(Keys.hmacSha256(tagKeys[kind.ordinal()], message), TAG_BYTES);
+        return Arrays.copyOf(macs.get()[kind.ordinal()].doFinal(message), TAG_BYTES);
     }
+
+    /** Keyed MACs, one set per thread: keying a Mac hashes its key pads, which a page of fifty ids would redo 50 times. */
+    private final ThreadLocal<Mac[]> macs = ThreadLocal.withInitial(() -> {
+        Mac[] all = new Mac[Kind.values().length];
+        try {
+            for (Kind kind : Kind.values()) {
+                all[kind.ordinal()] = Mac.getInstance("HmacSHA256");
+                all[kind.ordinal()].init(tagKeys[kind.ordinal()]);
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+        return all;
+    });
 
     /**
      * Ciphers ready for each kind and direction, one set per thread: a list page makes fifty ids, and creating
