@@ -258,7 +258,7 @@ public final class AuthingDialect implements FrontEnd.Started {
     /** HTTP 200 always: the Java SDK throws on any other status instead of reading statusCode. */
     private static void write(Context ctx, Object body) {
         try {
-            ctx.status(200).contentType("application/json; charset=utf-8").result(AuthingJson.MAPPER.writeValueAsString(body));
+            ctx.status(200).contentType("application/json; charset=utf-8").result(AuthingJson.MAPPER.writeValueAsBytes(body));
         } catch (JsonProcessingException e) {
             log.error("cannot write an Authing answer", e);
             ctx.status(500).result("{\"statusCode\":500,\"message\":\"internal error\"}");

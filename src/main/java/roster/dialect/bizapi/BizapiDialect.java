@@ -146,7 +146,7 @@ public final class BizapiDialect implements FrontEnd.Started {
 
     private static void write(Context ctx, int status, Object body) {
         try {
-            ctx.status(status).contentType("application/json; charset=utf-8").result(WIRE.writeValueAsString(body));
+            ctx.status(status).contentType("application/json; charset=utf-8").result(WIRE.writeValueAsBytes(body));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
