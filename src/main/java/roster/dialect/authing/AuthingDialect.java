@@ -126,7 +126,9 @@ public final class AuthingDialect implements FrontEnd.Started {
     // ---- users
 
     private void listUsers(Context ctx, ListUsersQuery query) {
-        UserQueries.OffsetPage page = queries.offsetPage(caller(ctx).tenantId(), query.filter(), query.order(), query.offset(), query.limit(), UserDetail.PROFILE);
+        // memberships are read only when the answer shows them
+        UserDetail detail = query.extras().departmentIds() ? UserDetail.PROFILE : UserDetail.ROW;
+        UserQueries.OffsetPage page = queries.offsetPage(caller(ctx).tenantId(), query.filter(), query.order(), query.offset(), query.limit(), detail);
         List<UserDto> list = page.users().stream().map(u -> UserDto.from(u, query.extras(), identityKey)).toList();
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("totalCount", page.total());
