@@ -18,10 +18,12 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
 import roster.admin.AdminApi;
 import roster.bench.Ceiling;
+import roster.config.ConfigError;
 import roster.config.Settings;
 import roster.core.FrontEnd;
 import roster.core.Services;
 import roster.crypto.Keys;
+import roster.demo.TryIt;
 import roster.dialect.authing.AuthingDialect;
 import roster.docs.ApiDocs;
 import roster.dialect.bizapi.BizapiDialect;
@@ -33,10 +35,11 @@ import roster.fixture.FixtureWriter;
 import roster.http.HttpServer;
 import roster.model.Failure;
 
-/** The command line: serve, load, export, version. */
+/** The command line: serve, demo, load, export, doctor, version. */
 @Command(name = "roster", mixinStandardHelpOptions = true, versionProvider = Roster.Version.class,
         description = "A self-hosted user directory server speaking the Feishu, Authing, EnOS and bizapi user APIs.",
-        subcommands = {Roster.Serve.class, Roster.Load.class, Roster.Export.class, Roster.VersionCommand.class})
+        subcommands = {Roster.Serve.class, Roster.Demo.class, Roster.Load.class, Roster.Export.class, Doctor.class,
+                Roster.VersionCommand.class})
 public final class Roster implements Runnable {
 
     /** Every way into the directory. A new front end is one package and one line here. */
@@ -57,7 +60,12 @@ public final class Roster implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        return new CommandLine(new Roster());
+        // a mistake in the configuration is one line and exit status 2; anything else is a fault, with its trace
+        return new CommandLine(new Roster()).setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            if (!(e instanceof ConfigError error)) throw e;
+            commandLine.getErr().println(error.line());
+            return ConfigError.EXIT_STATUS;
+        });
     }
 
     @Override
@@ -95,34 +103,119 @@ public final class Roster implements Runnable {
         public Integer call() throws Exception {
             Settings settings = config.settings(host, port, adminToken);
             String token = adminToken(settings, System.out);
-            List<FrontEnd> frontEnds = frontEnds(settings, token);
-            Services services = Services.open(settings, Clock.systemUTC(), frontEnds);
-            HttpServer server = new HttpServer(services, frontEnds).start(settings.host(), settings.port());
-            System.out.println("Roster listening on http://" + settings.host() + ":" + server.port());
+            Running running = Running.start(settings, token);
+            System.out.println("Roster listening on " + running.url());
             System.out.flush();
+            running.awaitStop(() -> {});
+            return 0;
+        }
+
+        /** The admin token: from the settings, else the one kept in the data folder, else a new one, printed once. */
+        static String adminToken(Settings settings, PrintStream out) {
+            if (settings.adminToken() != null) return settings.adminToken();
+            Path file = settings.dataDir().resolve("admin-token");
+            try {
+                if (Files.exists(file)) return Files.readString(file).trim();
+                Files.createDirectories(settings.dataDir());
+                String token = Keys.randomToken(24);
+                Keys.writePrivate(file, token);
+                out.println("Admin token (kept in " + file + "): " + token);
+                return token;
+            } catch (IOException e) {
+                throw new ConfigError("ROSTER_DATA", "cannot create or read " + file + " (" + e.getClass().getSimpleName()
+                        + "): point ROSTER_DATA (--data) at a folder this user can write, or set ROSTER_ADMIN_TOKEN");
+            }
+        }
+    }
+
+    /** A server that runs until SIGTERM or Ctrl-C. */
+    record Running(Services services, HttpServer server) {
+        static Running start(Settings settings, String adminToken) {
+            List<FrontEnd> frontEnds = frontEnds(settings, adminToken);
+            Services services = Services.open(settings, Clock.systemUTC(), frontEnds);
+            try {
+                return new Running(services, new HttpServer(services, frontEnds).start(settings.host(), settings.port()));
+            } catch (RuntimeException e) {
+                services.database().close();
+                throw e;
+            }
+        }
+
+        String url() {
+            return "http://" + services.settings().host() + ":" + server.port();
+        }
+
+        /** Blocks until a stop signal, then stops accepting, lets in-flight requests finish, and runs afterwards. */
+        void awaitStop(Runnable afterwards) throws InterruptedException {
             CountDownLatch stopped = new CountDownLatch(1);
             Runnable stop = () -> {
-                server.close(); // stops accepting, lets in-flight requests finish
+                server.close();
                 services.database().close();
+                afterwards.run();
                 stopped.countDown();
             };
             for (String signal : List.of("TERM", "INT")) {
                 sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> new Thread(stop, "roster-shutdown").start());
             }
             stopped.await();
+        }
+    }
+
+    @Command(name = "demo", description = "Start a server on a throwaway embedded database loaded with a demo directory, "
+            + "and print a working command for every API.")
+    static final class Demo implements Callable<Integer> {
+        @Option(names = "--data", description = "Folder of the demo's database (default: a new temporary folder, deleted on exit).")
+        Path data;
+
+        @Option(names = "--host", description = "Address to bind (ROSTER_HOST, default 127.0.0.1).")
+        String host;
+
+        @Option(names = "--port", description = "HTTP port (ROSTER_PORT, default 8080; 0 picks a free one).")
+        Integer port;
+
+        @Override
+        public Integer call() throws Exception {
+            Path folder = data != null ? data : Files.createTempDirectory("roster-demo");
+            // the demo never touches a configured database: always the embedded one in its own folder
+            Settings settings = Settings.fromEnvironment().withOverrides(host, port, folder, "jdbc:sqlite:" + folder.resolve("roster.db"), null);
+            String token = settings.adminToken() != null ? settings.adminToken() : Keys.randomToken(24);
+            Running running;
+            try {
+                running = Running.start(settings, token);
+            } catch (RuntimeException e) {
+                if (data == null) deleteTree(folder);
+                throw e;
+            }
+            try (InputStream in = TryIt.fixture()) {
+                new FixtureReader(running.services().directory(), n -> {}).load(in);
+            }
+            String url = running.url();
+            System.out.println("Roster listening on " + url);
+            System.out.println();
+            System.out.println("Demo tenant \"" + TryIt.TENANT + "\" on a throwaway database in " + folder
+                    + (data == null ? " (deleted on exit)" : ""));
+            System.out.println("Admin token: " + token);
+            System.out.println("API docs:    " + url + "/docs");
+            for (TryIt.Example example : TryIt.examples(url, token)) {
+                System.out.println();
+                System.out.println("# " + example.title());
+                System.out.println(example.command());
+            }
+            System.out.println();
+            System.out.println("Ctrl-C stops the demo.");
+            System.out.flush();
+            running.awaitStop(() -> {
+                if (data == null) deleteTree(folder);
+            });
             return 0;
         }
 
-        /** The admin token: from the settings, else the one kept in the data folder, else a new one, printed once. */
-        static String adminToken(Settings settings, PrintStream out) throws IOException {
-            if (settings.adminToken() != null) return settings.adminToken();
-            Path file = settings.dataDir().resolve("admin-token");
-            if (Files.exists(file)) return Files.readString(file).trim();
-            Files.createDirectories(settings.dataDir());
-            String token = Keys.randomToken(24);
-            Keys.writePrivate(file, token);
-            out.println("Admin token (kept in " + file + "): " + token);
-            return token;
+        private static void deleteTree(Path folder) {
+            try (var files = Files.walk(folder)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException ignored) {
+                // a temporary folder left behind is harmless
+            }
         }
     }
 
@@ -191,23 +284,38 @@ public final class Roster implements Runnable {
         }
     }
 
-    @Command(name = "version", description = "Print the version.")
+    @Command(name = "version", description = "Print the version and the commit it was built from.")
     static final class VersionCommand implements Runnable {
         @Override
         public void run() {
-            System.out.println("roster " + version());
+            System.out.println(versionLine());
         }
     }
 
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"roster " + version()};
+            return new String[] {versionLine()};
         }
     }
 
     static String version() {
         String v = Roster.class.getPackage().getImplementationVersion();
         return v == null ? "development" : v;
+    }
+
+    /** The version and the commit it was built from (resources roster/build.properties, written by the build). */
+    static String versionLine() {
+        String commit = null;
+        try (InputStream in = Roster.class.getResourceAsStream("/roster/build.properties")) {
+            if (in != null) {
+                java.util.Properties build = new java.util.Properties();
+                build.load(in);
+                commit = build.getProperty("commit");
+            }
+        } catch (IOException ignored) {
+            // no build information: the version alone
+        }
+        return "roster " + version() + (commit == null || commit.isBlank() ? "" : " (commit " + commit.trim() + ")");
     }
 }

@@ -34,7 +34,7 @@ class ArchitectureTest {
             .layer("Fixture").definedBy("roster.fixture..")
             .layer("Http").definedBy("roster.http..")
             .layer("FrontEnds").definedBy("roster.admin..", "roster.dialect..", "roster.bench..", "roster.docs..")
-            .layer("Launcher").definedBy("roster")
+            .layer("Launcher").definedBy("roster", "roster.demo..")
             .whereLayer("Model").mayOnlyAccessLayers("Model")
             .whereLayer("Store").mayOnlyAccessLayers("Model")
             .whereLayer("Directory").mayOnlyAccessLayers("Model", "Store")

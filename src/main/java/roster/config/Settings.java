@@ -28,11 +28,11 @@ public record Settings(
         Path data = Path.of(env.getOrDefault("ROSTER_DATA", "./data"));
         return new Settings(
                 env.getOrDefault("ROSTER_HOST", "127.0.0.1"),
-                parsePort(env.getOrDefault("ROSTER_PORT", String.valueOf(DEFAULT_PORT))),
+                parsePort(env.getOrDefault("ROSTER_PORT", String.valueOf(DEFAULT_PORT)).trim()),
                 data,
                 blankToNull(env.get("ROSTER_DB")),
                 blankToNull(env.get("ROSTER_ADMIN_TOKEN")),
-                Integer.parseInt(env.getOrDefault("ROSTER_RATE_LIMIT", "0")),
+                parseCount("ROSTER_RATE_LIMIT", env.getOrDefault("ROSTER_RATE_LIMIT", "0")),
                 blankToNull(env.get("ROSTER_SECRET_KEY")),
                 "1".equals(env.get("ROSTER_BENCH_CEILING")),
                 "1".equals(env.get("ROSTER_STDERR_TTY")));
@@ -63,9 +63,23 @@ public record Settings(
     }
 
     private static int parsePort(String value) {
-        int port = Integer.parseInt(value.trim());
-        if (port < 0 || port > 65535) throw new IllegalArgumentException("ROSTER_PORT out of range: " + value);
-        return port;
+        if (!value.matches("\\d{1,5}") || Integer.parseInt(value) > 65535) {
+            throw new ConfigError("ROSTER_PORT", "must be a port number from 0 to 65535 (0 picks a free one), not '" + shown(value) + "'");
+        }
+        return Integer.parseInt(value);
+    }
+
+    /** A whole number of at least 0, e.g. requests per second. */
+    private static int parseCount(String variable, String value) {
+        String v = value.trim();
+        if (!v.matches("\\d{1,9}")) throw new ConfigError(variable, "must be a whole number, 0 or more, not '" + shown(value) + "'");
+        return Integer.parseInt(v);
+    }
+
+    /** A value as it may be echoed in an error: short, printable. */
+    private static String shown(String value) {
+        String printable = value.replaceAll("\\p{Cntrl}", "?");
+        return printable.length() > 40 ? printable.substring(0, 40) + "…" : printable;
     }
 
     private static String blankToNull(String s) {

@@ -10,6 +10,7 @@ import roster.auth.Callers;
 import roster.auth.RateLimits;
 import roster.auth.Replays;
 import roster.auth.Tokens;
+import roster.config.ConfigError;
 import roster.config.Settings;
 import roster.crypto.Keys;
 import roster.crypto.SecretBox;
@@ -37,7 +38,7 @@ public record Services(
 
     /** Opens the database (with the front ends' own migrations) and builds the core; scopes come from the front ends. */
     public static Services open(Settings settings, Clock clock, List<FrontEnd> frontEnds) {
-        Keys keys = Keys.load(settings.dataDir(), settings.secretKey());
+        Keys keys = masterKey(settings);
         Database db = Database.open(settings.effectiveJdbcUrl(), frontEnds.stream().map(FrontEnd::migrations).filter(Objects::nonNull).toList());
         try {
             checkMasterKey(db, keys);
@@ -59,13 +60,30 @@ public record Services(
         return database.ping();
     }
 
+    /** The master key, or what to fix when there is none to be had. */
+    public static Keys masterKey(Settings settings) {
+        try {
+            return Keys.load(settings.dataDir(), settings.secretKey());
+        } catch (IllegalArgumentException e) {
+            if (settings.secretKey() != null) {
+                throw new ConfigError("ROSTER_SECRET_KEY", "must be base64 of at least 32 random bytes, e.g. the output of: openssl rand -base64 32");
+            }
+            throw new ConfigError("ROSTER_DATA", settings.dataDir().resolve("master.key")
+                    + " is not a base64 master key: put the right file back, or set ROSTER_SECRET_KEY");
+        } catch (IllegalStateException | java.io.UncheckedIOException e) {
+            throw new ConfigError("ROSTER_DATA", "cannot create or read " + settings.dataDir().resolve("master.key")
+                    + ": make the data folder writable by this user, or point ROSTER_DATA (--data) at one that is");
+        }
+    }
+
     /** A process with another master key could not open the app secrets; say so at start, not at first use. */
     private static void checkMasterKey(Database db, Keys keys) {
         String fingerprint = keys.fingerprint();
         String stored = db.write(tx -> ServerSettings.putIfAbsent(tx, "master_key", fingerprint));
         if (!stored.equals(fingerprint)) {
-            throw new IllegalStateException("this database was set up with another master key (fingerprint " + stored
-                    + "); give every Roster process of one database the same ROSTER_DATA/master.key or ROSTER_SECRET_KEY");
+            throw new ConfigError("ROSTER_SECRET_KEY", "this database was set up with another master key (fingerprint " + stored
+                    + ", this process has " + fingerprint + "): give every Roster process of one database the same "
+                    + "ROSTER_DATA/master.key or ROSTER_SECRET_KEY");
         }
     }
 }

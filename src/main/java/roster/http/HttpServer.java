@@ -12,6 +12,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import roster.config.ConfigError;
 import roster.core.FrontEnd;
 import roster.core.Services;
 import roster.model.CanonicalJson;
@@ -122,7 +123,17 @@ public final class HttpServer implements AutoCloseable {
     }
 
     public HttpServer start(String host, int port) {
-        app.start(host, port);
+        try {
+            app.start(host, port);
+        } catch (io.javalin.util.JavalinBindException e) {
+            close();
+            String why = e.getCause() == null || e.getCause().getMessage() == null ? "" : e.getCause().getMessage();
+            if (why.toLowerCase(java.util.Locale.ROOT).contains("in use")) {
+                throw new ConfigError("ROSTER_PORT", "port " + port + " on " + host + " is already in use: stop what uses it, "
+                        + "or choose another port with ROSTER_PORT (--port; 0 picks a free one)");
+            }
+            throw new ConfigError("ROSTER_HOST", "cannot listen on " + host + ":" + port + " (" + why + "): give an address of this machine");
+        }
         return this;
     }
 

@@ -10,12 +10,15 @@ import java.util.Map;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
+import roster.config.ConfigError;
 import roster.model.Failure;
 
 /**
@@ -51,6 +54,7 @@ public final class Database implements AutoCloseable {
      * (a Flyway location per front end, with a history table of its own so that their versions never collide).
      */
     public static Database open(String jdbcUrl, List<String> frontEndMigrations) {
+        probe(jdbcUrl);
         Database db = jdbcUrl.startsWith("jdbc:sqlite:") ? openSqlite(jdbcUrl) : openPostgres(jdbcUrl);
         try {
             db.migrate("classpath:db/migration", "flyway_schema_history");
@@ -64,13 +68,45 @@ public final class Database implements AutoCloseable {
         return db;
     }
 
-    private static Database openSqlite(String jdbcUrl) {
-        Path file = Path.of(jdbcUrl.substring("jdbc:sqlite:".length()).replaceFirst("\\?.*$", ""));
-        try {
-            if (file.getParent() != null) Files.createDirectories(file.getParent());
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot create data folder " + file.getParent(), e);
+    /**
+     * Connects once, plainly, before any pool or migration: a URL Roster cannot use, a database that is down or
+     * refuses us becomes one line naming the setting (a pool would log its own stack trace first).
+     */
+    public static void probe(String jdbcUrl) {
+        String shown = ConfigError.redactUrl(jdbcUrl);
+        boolean sqlite = jdbcUrl.startsWith("jdbc:sqlite:");
+        if (!sqlite && !(jdbcUrl.startsWith("jdbc:postgresql:") && org.postgresql.Driver.parseURL(jdbcUrl, null) != null)) {
+            throw new ConfigError("ROSTER_DB", "'" + shown + "' is not a database Roster runs on: give jdbc:postgresql://HOST:PORT/DATABASE?user=NAME"
+                    + ", or leave ROSTER_DB unset for the embedded database in ROSTER_DATA");
         }
+        if (sqlite) {
+            Path file = Path.of(jdbcUrl.substring("jdbc:sqlite:".length()).replaceFirst("\\?.*$", ""));
+            try {
+                if (file.getParent() != null) Files.createDirectories(file.getParent());
+            } catch (java.io.IOException e) {
+                throw new ConfigError("ROSTER_DATA", "cannot create the folder " + file.getParent() + " for the database (" + e.getClass().getSimpleName()
+                        + "): point ROSTER_DATA (--data) at a folder this user can write");
+            }
+        }
+        try (var connection = java.sql.DriverManager.getConnection(jdbcUrl)) {
+            connection.isValid(5);
+        } catch (SQLException e) {
+            throw new ConfigError(sqlite ? "ROSTER_DATA" : "ROSTER_DB", cannotOpen(e, shown, sqlite));
+        }
+    }
+
+    /** What an SQL state of a failed connection means to the person who configured it (never the driver's message). */
+    private static String cannotOpen(SQLException e, String shown, boolean sqlite) {
+        if (sqlite) return "cannot open the database file " + shown.substring("jdbc:sqlite:".length()) + " (" + describe(e)
+                + "): point ROSTER_DATA (--data) at a folder this user can write";
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.startsWith("08")) return "cannot reach PostgreSQL at " + shown + ": start it, or correct the host and port in ROSTER_DB";
+        if (state.equals("3D000")) return "the database in " + shown + " does not exist: create it (createdb NAME), or correct ROSTER_DB";
+        if (state.startsWith("28")) return "PostgreSQL refused the user or password given in ROSTER_DB for " + shown;
+        return "cannot open " + shown + " (" + describe(e) + "): check ROSTER_DB";
+    }
+
+    private static Database openSqlite(String jdbcUrl) {
         // page caches: 64 MiB for the one writer (a million-user load touches every index), 16 MiB per reader;
         // with the heap, the server stays under 512 MB resident
         HikariDataSource read = pool("roster-read", sqlite(jdbcUrl, SQLiteConfig.TransactionMode.DEFERRED, 16), 4);
@@ -116,13 +152,26 @@ public final class Database implements AutoCloseable {
     }
 
     private void migrate(String location, String historyTable) {
-        Flyway.configure()
+        Flyway flyway = Flyway.configure()
                 .dataSource(writePool)
                 .locations(location)
                 .table(historyTable)
                 .placeholders(Map.of("binary", kind == Kind.SQLITE ? "BLOB" : "BYTEA"))
-                .load()
-                .migrate();
+                .load();
+        // Flyway passes over migrations it does not know; a schema a newer Roster left must stop an older one instead
+        for (MigrationInfo applied : flyway.info().applied()) {
+            if (applied.getState() == MigrationState.FUTURE_SUCCESS) {
+                throw new ConfigError("ROSTER_DB", "the database was migrated by a newer Roster (" + location + " at version " + applied.getVersion()
+                        + ", this one knows up to " + lastKnown(flyway.info().all()) + "): run that newer version, or a copy of the database from before it");
+            }
+        }
+        flyway.migrate();
+    }
+
+    private static String lastKnown(MigrationInfo[] all) {
+        String last = "none";
+        for (MigrationInfo info : all) if (info.getState() != MigrationState.FUTURE_SUCCESS && info.getVersion() != null) last = info.getVersion().toString();
+        return last;
     }
 
     public Kind kind() {
