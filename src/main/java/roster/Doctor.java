@@ -1,9 +1,6 @@
 package roster;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -14,6 +11,7 @@ import roster.config.ConfigError;
 import roster.config.Settings;
 import roster.core.Services;
 import roster.crypto.Keys;
+import roster.http.HttpServer;
 import roster.store.Inspection;
 
 /**
@@ -92,16 +90,10 @@ final class Doctor implements Callable<Integer> {
         return existing.equals(dir.toAbsolutePath()) ? dir + " is writable" : dir + " does not exist yet; the first start creates it";
     }
 
-    private static String portFree(String host, int port) throws IOException {
+    private static String portFree(String host, int port) {
         if (port == 0) return "0: a free port is picked at start";
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));
-            return host + ":" + port + " is free";
-        } catch (java.net.BindException e) {
-            throw new ConfigError("ROSTER_PORT", "port " + port + " on " + host + " is in use (a Roster already running, or another program): "
-                    + "stop it, or choose another port with ROSTER_PORT");
-        }
+        HttpServer.checkCanListen(host, port);
+        return host + ":" + port + " is free";
     }
 
     interface Check {

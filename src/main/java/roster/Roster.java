@@ -73,6 +73,11 @@ public final class Roster implements Runnable {
         CommandLine.usage(this, System.out);
     }
 
+    /** Why a file could not be made, in the system's words (e.g. "Not a directory"). */
+    static String reason(IOException e) {
+        return e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : "not writable";
+    }
+
     /** Flags that override the environment variables of the same meaning. */
     static final class Config {
         @Option(names = "--data", description = "Folder of the embedded database and generated secrets (ROSTER_DATA, default ./data).")
@@ -122,7 +127,7 @@ public final class Roster implements Runnable {
                 out.println("Admin token (kept in " + file + "): " + token);
                 return token;
             } catch (IOException e) {
-                throw new ConfigError("ROSTER_DATA", "cannot create or read " + file + " (" + e.getClass().getSimpleName()
+                throw new ConfigError("ROSTER_DATA", "cannot create or read " + file + " (" + reason(e)
                         + "): point ROSTER_DATA (--data) at a folder this user can write, or set ROSTER_ADMIN_TOKEN");
             }
         }

@@ -123,18 +123,29 @@ public final class HttpServer implements AutoCloseable {
     }
 
     public HttpServer start(String host, int port) {
-        try {
-            app.start(host, port);
-        } catch (io.javalin.util.JavalinBindException e) {
-            close();
-            String why = e.getCause() == null || e.getCause().getMessage() == null ? "" : e.getCause().getMessage();
-            if (why.toLowerCase(java.util.Locale.ROOT).contains("in use")) {
-                throw new ConfigError("ROSTER_PORT", "port " + port + " on " + host + " is already in use: stop what uses it, "
-                        + "or choose another port with ROSTER_PORT (--port; 0 picks a free one)");
-            }
-            throw new ConfigError("ROSTER_HOST", "cannot listen on " + host + ":" + port + " (" + why + "): give an address of this machine");
-        }
+        // asked first, plainly: once Jetty fails to bind, its graceful stop hides the reason under a stack trace
+        checkCanListen(host, port);
+        app.start(host, port);
         return this;
+    }
+
+    /** Whether a server could listen on host:port now; a person's mistake (port taken, no such address) if not. */
+    public static void checkCanListen(String host, int port) {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName(host), port));
+        } catch (java.net.BindException e) {
+            if (String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("in use")) {
+                throw new ConfigError("ROSTER_PORT", "port " + port + " on " + host + " is already in use (a Roster already running, or "
+                        + "another program): stop it, or choose another port with ROSTER_PORT (--port; 0 picks a free one)");
+            }
+            throw new ConfigError(port < 1024 ? "ROSTER_PORT" : "ROSTER_HOST", "cannot listen on " + host + ":" + port + " (" + e.getMessage()
+                    + "): give an address of this machine and a port this user may open");
+        } catch (java.net.UnknownHostException e) {
+            throw new ConfigError("ROSTER_HOST", "'" + host + "' is not an address of this machine: use 127.0.0.1, 0.0.0.0 or one of its addresses");
+        } catch (java.io.IOException e) {
+            throw new ConfigError("ROSTER_HOST", "cannot listen on " + host + ":" + port + ": give an address of this machine");
+        }
     }
 
     public int port() {

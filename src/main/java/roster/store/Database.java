@@ -84,7 +84,7 @@ public final class Database implements AutoCloseable {
             try {
                 if (file.getParent() != null) Files.createDirectories(file.getParent());
             } catch (java.io.IOException e) {
-                throw new ConfigError("ROSTER_DATA", "cannot create the folder " + file.getParent() + " for the database (" + e.getClass().getSimpleName()
+                throw new ConfigError("ROSTER_DATA", "cannot create the folder " + file.getParent() + " for the database (" + reason(e)
                         + "): point ROSTER_DATA (--data) at a folder this user can write");
             }
         }
@@ -97,13 +97,18 @@ public final class Database implements AutoCloseable {
 
     /** What an SQL state of a failed connection means to the person who configured it (never the driver's message). */
     private static String cannotOpen(SQLException e, String shown, boolean sqlite) {
-        if (sqlite) return "cannot open the database file " + shown.substring("jdbc:sqlite:".length()) + " (" + describe(e)
-                + "): point ROSTER_DATA (--data) at a folder this user can write";
+        if (sqlite) return "cannot open the database file " + shown.substring("jdbc:sqlite:".length())
+                + ": point ROSTER_DATA (--data) at a folder this user can write";
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         if (state.startsWith("08")) return "cannot reach PostgreSQL at " + shown + ": start it, or correct the host and port in ROSTER_DB";
         if (state.equals("3D000")) return "the database in " + shown + " does not exist: create it (createdb NAME), or correct ROSTER_DB";
         if (state.startsWith("28")) return "PostgreSQL refused the user or password given in ROSTER_DB for " + shown;
-        return "cannot open " + shown + " (" + describe(e) + "): check ROSTER_DB";
+        return "cannot open " + shown + " (SQLSTATE " + state + "): check ROSTER_DB";
+    }
+
+    /** Why a file could not be made, in the system's words (e.g. "Not a directory"). */
+    private static String reason(java.io.IOException e) {
+        return e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : "not writable";
     }
 
     private static Database openSqlite(String jdbcUrl) {
