@@ -162,15 +162,21 @@ public final class Database implements AutoCloseable {
                 .locations(location)
                 .table(historyTable)
                 .placeholders(Map.of("binary", kind == Kind.SQLITE ? "BLOB" : "BYTEA"))
+                // Flyway passes over applied migrations it does not know by default; a schema a newer Roster left
+                // must stop an older one instead (asked only when validation fails, so a start costs nothing more)
+                .ignoreMigrationPatterns(new String[0])
                 .load();
-        // Flyway passes over migrations it does not know; a schema a newer Roster left must stop an older one instead
-        for (MigrationInfo applied : flyway.info().applied()) {
-            if (applied.getState() == MigrationState.FUTURE_SUCCESS) {
-                throw new ConfigError("ROSTER_DB", "the database was migrated by a newer Roster (" + location + " at version " + applied.getVersion()
-                        + ", this one knows up to " + lastKnown(flyway.info().all()) + "): run that newer version, or a copy of the database from before it");
+        try {
+            flyway.migrate();
+        } catch (org.flywaydb.core.api.exception.FlywayValidateException e) {
+            for (MigrationInfo applied : flyway.info().applied()) {
+                if (applied.getState() == MigrationState.FUTURE_SUCCESS) {
+                    throw new ConfigError("ROSTER_DB", "the database was migrated by a newer Roster (" + location + " at version " + applied.getVersion()
+                            + ", this one knows up to " + lastKnown(flyway.info().all()) + "): run that newer version, or a copy of the database from before it");
+                }
             }
+            throw e;
         }
-        flyway.migrate();
     }
 
     private static String lastKnown(MigrationInfo[] all) {
