@@ -19,6 +19,7 @@ import picocli.CommandLine;
 import roster.admin.AdminApi;
 import roster.bench.Ceiling;
 import roster.config.Settings;
+import roster.console.Console;
 import roster.core.FrontEnd;
 import roster.core.Services;
 import roster.crypto.Keys;
@@ -46,7 +47,8 @@ public final class Roster implements Runnable {
                 FeishuDialect.FRONT_END,
                 AuthingDialect.FRONT_END,
                 EnosDialect.FRONT_END,
-                BizapiDialect.FRONT_END));
+                BizapiDialect.FRONT_END,
+                Console.frontEnd(adminToken)));
         if (settings.benchCeiling()) frontEnds.add(Ceiling.frontEnd(adminToken));
         frontEnds.add(ApiDocs.frontEnd(List.copyOf(frontEnds), version()));
         return frontEnds;
