@@ -29,6 +29,7 @@ import roster.model.Acs;
 import roster.model.App;
 import roster.model.Attribute;
 import roster.model.Department;
+import roster.model.Face;
 import roster.model.Failure;
 import roster.model.Order;
 import roster.model.Status;
@@ -114,6 +115,10 @@ public final class Console implements FrontEnd.Started {
         page(app, tenant + "/departments", ctx -> departmentsPage(ctx, 200, Map.of(), null));
         app.post(tenant + "/departments", this::createDepartment);
         app.post(tenant + "/departments/{id}", this::saveDepartment);
+        page(app, tenant + "/users/{id}/face", this::face);
+        app.post(tenant + "/users/{id}/face", this::uploadFace);
+        page(app, tenant + "/access-groups", ctx -> groupsPage(ctx, 200, Map.of(), null));
+        app.post(tenant + "/access-groups", this::saveGroup);
         page(app, tenant + "/apps", ctx -> appsPage(ctx, 200, null, null, Map.of()));
         app.post(tenant + "/apps", this::createApp);
         app.post(tenant + "/apps/{id}", this::saveApp);
@@ -246,9 +251,13 @@ public final class Console implements FrontEnd.Started {
         }
         if (department != null) filter.add(new UserFilter.InDepartments(List.of(department)));
         if (group != null) filter.add(new UserFilter.InAccessGroup(group));
+        String updatedFrom = trimmed(query(ctx, "updated_from"));
+        String updatedTo = trimmed(query(ctx, "updated_to"));
+        if (updatedFrom != null) filter.add(UserFilter.compare(Attribute.UPDATED_AT, UserFilter.Comparison.GREATER_OR_EQUAL, day(updatedFrom, "updated_from")));
+        if (updatedTo != null) filter.add(UserFilter.compare(Attribute.UPDATED_AT, UserFilter.Comparison.LESS, day(updatedTo, "updated_to") + 86_400_000L));
         List<String> keys = columns == null ? List.of() : List.of(columns.split("[,\\s]+")).stream().filter(k -> !k.isEmpty()).distinct().toList();
         if (keys.size() > 10 || keys.stream().anyMatch(k -> k.length() > 64)) throw new Failure.InvalidInput("columns", "at most 10 custom-data keys of up to 64 characters");
-        String binding = "console|" + tenant + "|" + q + "|" + status + "|" + department + "|" + group;
+        String binding = "console|" + tenant + "|" + q + "|" + status + "|" + department + "|" + group + "|" + updatedFrom + "|" + updatedTo;
         String after = query(ctx, "after");
         Long from = after == null || after.isEmpty() ? null : services.cursors().decode(binding, after);
         // one page from the server, never the tenant: keyset on num, as the admin API pages
@@ -260,13 +269,15 @@ public final class Console implements FrontEnd.Started {
             params.put("status", status);
             params.put("department", department);
             params.put("group", group);
+            params.put("updated_from", updatedFrom);
+            params.put("updated_to", updatedTo);
             params.put("size", String.valueOf(size));
             params.put("columns", columns);
             params.put("after", services.cursors().encode(binding, page.next()));
             nextUrl = BASE + "/tenants/" + url(tenant) + "/users" + queryString(params);
         }
         Directory directory = services.directory();
-        render(ctx, 200, "users.jte", new Pages.Users(frame(ctx, "Users", tenant), q, status, department, group, size, keys,
+        render(ctx, 200, "users.jte", new Pages.Users(frame(ctx, "Users", tenant), q, status, department, group, updatedFrom, updatedTo, size, keys,
                 page.users(), nextUrl, directory.departments(tenant), directory.accessGroups(tenant)));
     }
 
@@ -388,6 +399,75 @@ public final class Console implements FrontEnd.Started {
         if (!"yes".equals(form(ctx, "confirm"))) throw new Failure.InvalidInput("confirm", "tick the box to confirm the deletion");
         directory(ctx).deleteUser(tenant, ctx.pathParam("id"));
         redirect(ctx, BASE + "/tenants/" + url(tenant) + "/users");
+    }
+
+    /** The start of a day (yyyy-mm-dd, UTC) in epoch milliseconds. */
+    private static long day(String text, String name) {
+        try {
+            return java.time.LocalDate.parse(text).atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli();
+        } catch (java.time.DateTimeException e) {
+            throw new Failure.InvalidInput(name, "a date, yyyy-mm-dd");
+        }
+    }
+
+    // ---- face images
+
+    private void face(Context ctx) {
+        String tenant = tenant(ctx);
+        String id = ctx.pathParam("id");
+        User user = services.directory().user(tenant, id).orElseThrow(() -> new Failure.NotFound(Failure.Subject.USER, id));
+        if (user.acs().face() == null) throw new Failure.NotFound(Failure.Subject.USER, id + " (face image)");
+        byte[] data = services.directory().face(tenant, id);
+        if (data == null) throw new Failure.NotFound(Failure.Subject.USER, id + " (face image)");
+        ctx.contentType(user.acs().face().type() == Face.Type.PNG ? "image/png" : "image/jpeg");
+        if (ctx.method() != io.javalin.http.HandlerType.HEAD) ctx.result(data);
+    }
+
+    /** A face image (JPEG or PNG by content, up to 5 MiB) for the user, through the same typed write as feishu's. */
+    private void uploadFace(Context ctx) {
+        String tenant = tenant(ctx);
+        String id = ctx.pathParam("id");
+        byte[] data;
+        try {
+            var file = ctx.uploadedFile("face");
+            if (file == null) throw new Failure.InvalidInput("face", "choose an image file");
+            if (file.size() > Face.MAX_BYTES) throw new Failure.InvalidInput("face", "a face image is at most 5 MiB");
+            try (InputStream in = file.content()) {
+                data = in.readAllBytes();
+            }
+        } catch (Failure e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new Failure.InvalidInput("face", "send the image as multipart/form-data");
+        }
+        Face.Type type = Face.sniff(data);
+        if (type == null) throw new Failure.InvalidInput("face", "a face image is a JPEG or a PNG");
+        directory(ctx).updateUser(tenant, id, u -> u.with().acs(u.acs().withFace(new Face(type, data))).build());
+        redirect(ctx, BASE + "/tenants/" + url(tenant) + "/users/" + url(id));
+    }
+
+    // ---- access groups
+
+    private void groupsPage(Context ctx, int status, Map<String, String> errors, String notice) {
+        String tenant = tenant(ctx);
+        render(ctx, status, "groups.jte", new Pages.Groups(frame(ctx, "Access groups", tenant), services.directory().accessGroups(tenant), errors, notice));
+    }
+
+    /** Creates an access group or renames one. */
+    private void saveGroup(Context ctx) {
+        String tenant = tenant(ctx);
+        String id = trimmed(form(ctx, "id"));
+        AccessGroup group = new AccessGroup(id, trimmed(form(ctx, "name")));
+        try {
+            directory(ctx).write(tenant, false, w -> {
+                w.putAccessGroup("$", group);
+                return null;
+            });
+        } catch (Failure.InvalidInput | Failure.Conflict e) {
+            groupsPage(ctx, 400, Map.of(field(e), reason(e)), null);
+            return;
+        }
+        groupsPage(ctx, 200, Map.of(), "Saved access group " + id + ".");
     }
 
     // ---- the audit view

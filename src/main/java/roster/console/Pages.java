@@ -22,7 +22,8 @@ public final class Pages {
     public record Tenants(Frame frame, List<Tenant> tenants, Map<String, String> errors) {}
 
     /** A page of users: the filters as given, the rows, and the address of the next page (null on the last). */
-    public record Users(Frame frame, String q, String status, String department, String group, int size, List<String> columns,
+    public record Users(Frame frame, String q, String status, String department, String group, String updatedFrom, String updatedTo,
+                        int size, List<String> columns,
                         List<User> users, String nextUrl, List<Department> departments, List<AccessGroup> groups) {
         public static final List<String> STATUSES = List.of("active", "suspended", "resigned", "archived", "deactivated");
         public static final List<Integer> SIZES = List.of(10, 25, 50, 100);
@@ -64,6 +65,8 @@ public final class Pages {
             return String.join(", ", c.fields().stream().map(f -> f.startsWith("moved:") ? "moved with department " + f.substring(6) : f).toList());
         }
     }
+
+    public record Groups(Frame frame, List<AccessGroup> groups, Map<String, String> errors, String notice) {}
 
     public record Error(Frame frame, int status, String message) {}
 }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import roster.DemoApps;
 import roster.TestServer;
 
@@ -74,12 +74,12 @@ class ConsoleBrowserTest {
         context.close();
     }
 
-    /** A failed test leaves screenshots: the page it was on, then each main page. */
+    /** A failed test leaves screenshots: the page it was on, then each main page (taken before @AfterEach closes it). */
     @RegisterExtension
-    final TestWatcher screenshots = new TestWatcher() {
+    final AfterTestExecutionCallback screenshots = new AfterTestExecutionCallback() {
         @Override
-        public void testFailed(ExtensionContext ctx, Throwable cause) {
-            if (page == null || page.isClosed()) return;
+        public void afterTestExecution(ExtensionContext ctx) {
+            if (ctx.getExecutionException().isEmpty() || page == null || page.isClosed()) return;
             String name = ctx.getRequiredTestMethod().getName();
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve(name + "-failed.png")).setFullPage(true));
             for (String main : List.of("tenants", "tenants/acme/users", "tenants/acme/departments", "tenants/acme/apps", "tenants/acme/changes")) {
@@ -100,8 +100,14 @@ class ConsoleBrowserTest {
         page.getByLabel("Search").pressSequentially("son 0987", new com.microsoft.playwright.Locator.PressSequentiallyOptions().setDelay(20));
         assertThat(page.locator("#results tbody tr")).hasCount(10); // Person 09870 … Person 09879
         assertThat(page.locator("#results")).containsText("big-09876");
+        saveShot("users");
         assertThat(page).hasURL(java.util.regex.Pattern.compile(".*q=son(\\+|%20)0987.*"));
         page.getByLabel("Search").fill("");
+        // filtered by a department with its subtree (root holds half, which holds the other half)
+        page.getByLabel("Department").selectOption("half");
+        assertThat(page.locator("#results")).not().containsText("big-00001");
+        assertThat(page.locator("#results")).containsText("big-00002");
+        page.getByLabel("Department").selectOption("");
         page.getByLabel("Per page").selectOption("10");
         assertThat(page.locator("#results tbody tr")).hasCount(10);
         String first = page.locator("#results tbody tr td").first().textContent();
@@ -120,14 +126,22 @@ class ConsoleBrowserTest {
         assertThat(page.getByRole(AriaRole.STATUS)).hasText("Saved.");
         saveShot("user");
 
+        // a face image uploaded, then shown
+        page.getByLabel("Upload a face image").setInputFiles(new com.microsoft.playwright.options.FilePayload("face.png", "image/png", png()));
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Upload face")).click();
+        assertThat(page.getByAltText("Face image of u1005")).isVisible();
+        assertThat(page.getByAltText("Face image of u1005").evaluate("img => img.complete && img.naturalWidth")).isEqualTo(8);
+
         // the audit view: who changed which field
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("History of this user")).click();
         assertThat(page.locator("tbody tr").first()).containsText("Grace (console)");
-        assertThat(page.locator("tbody tr").first().locator("td").last()).hasText("acs.card, name");
+        assertThat(page.locator("tbody tr").first().locator("td").last()).hasText("acs.face");
+        assertThat(page.locator("tbody tr").nth(1)).containsText("Grace (console)");
+        assertThat(page.locator("tbody tr").nth(1).locator("td").last()).hasText("acs.card, name");
 
         // the same change through a dialect (feishu's access-control user carries the card)
         String token = DemoApps.feishuToken(server, DemoApps.FEISHU_APP, DemoApps.FEISHU_SECRET);
-        assertThat(DemoApps.feishuGet(server, token, "/open-apis/acs/v1/users/u1005?user_id_type=user_id").body()).contains("\"card\":4242");
+        assertThat(DemoApps.feishuGet(server, token, "/open-apis/acs/v1/users/u1005?user_id_type=user_id").body()).contains("\"card\":4242", "\"face_uploaded\":true");
         assertThat(DemoApps.json(server.admin("GET", "/admin/v1/tenants/acme/users/u1005", null)).path("name").asText()).isEqualTo("Ada King");
     }
 
@@ -185,6 +199,19 @@ class ConsoleBrowserTest {
 
     private void saveShot(String name) {
         page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve(name + ".png")).setFullPage(true));
+    }
+
+    /** A small PNG (8×8), as a camera's face image would be. */
+    static byte[] png() {
+        try {
+            var image = new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB);
+            image.setRGB(3, 3, 0xff8800);
+            var out = new java.io.ByteArrayOutputStream();
+            javax.imageio.ImageIO.write(image, "png", out);
+            return out.toByteArray();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** A tenant of 10,000 users named Person 00000 … Person 09999, in two departments. */

@@ -176,7 +176,9 @@ class ConsoleHttpTest {
                 "/console/tenants/acme/users?columns=" + "k,".repeat(40), "/console",
                 "/console/tenants/nope/users", "/console/tenants/acme/users/nobody", "/console/tenants/acme/changes?before=-1",
                 "/console/tenants/acme/changes?before=abc", "/console/tenants/acme/nothing-here", "/console/assets/..%2f..%2fetc",
-                "/console/assets/nope.js", "/console/tenants/%E0%A4/users")) {
+                "/console/assets/nope.js", "/console/tenants/%E0%A4/users", "/console/tenants/acme/users?updated_from=junk",
+                "/console/tenants/acme/users?updated_to=2026-02-30", "/console/tenants/acme/users/u1001/face",
+                "/console/tenants/acme/users/nobody/face", "/console/tenants/acme/access-groups")) {
             HttpResponse<String> answer = c.get(path);
             assertThat(answer.statusCode()).as(path).isBetween(200, 499);
             assertThat(answer.body()).as(path).doesNotContain("Exception", "at roster.");
@@ -194,6 +196,8 @@ class ConsoleHttpTest {
         posts.put("/console/tenants/acme/apps/" + DemoApps.FEISHU_APP, "scopes=no:such:scope");
         posts.put("/console/tenants", "id=" + longText);
         posts.put("/console/tenants/nope/users", "id=x");
+        posts.put("/console/tenants/acme/users/u1001/face", "face=notanimage");
+        posts.put("/console/tenants/acme/access-groups", "id=&name=x");
         for (var e : posts.entrySet()) {
             for (String body : List.of(e.getValue(), e.getValue() + "&%zz=%", "\u0000\uFFFF")) {
                 HttpResponse<String> answer = c.postRaw(e.getKey(), body + "&csrf=" + c.csrf, "application/x-www-form-urlencoded");
@@ -204,6 +208,19 @@ class ConsoleHttpTest {
         // a move that would make a cycle was refused: eng is still under acme
         assertThat(DemoApps.json(server.admin("GET", "/admin/v1/tenants/acme/departments/eng", null)).path("parent").asText()).isEqualTo("acme");
         assertThat(server.admin("GET", "/admin/v1/tenants/acme/users/u1006", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aFaceThatIsNoImageIsRefused() {
+        ConsoleClient c = ConsoleClient.signedIn(server, "Grace");
+        String boundary = "b0undary";
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n" + c.csrf + "\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"face\"; filename=\"face.png\"\r\nContent-Type: image/png\r\n\r\n"
+                + "<svg onload=alert(1)>\r\n--" + boundary + "--\r\n";
+        HttpResponse<String> answer = c.postRaw("/console/tenants/acme/users/u1006/face", body, "multipart/form-data; boundary=" + boundary);
+        assertThat(answer.statusCode()).isEqualTo(400);
+        assertThat(answer.body()).contains("JPEG or a PNG");
+        assertThat(c.get("/console/tenants/acme/users/u1006/face").statusCode()).isEqualTo(404);
     }
 
     static String versionOf(String html) {
