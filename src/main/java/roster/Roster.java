@@ -20,6 +20,7 @@ import roster.admin.AdminApi;
 import roster.bench.Ceiling;
 import roster.config.ConfigError;
 import roster.config.Settings;
+import roster.console.Console;
 import roster.core.FrontEnd;
 import roster.core.Services;
 import roster.crypto.Keys;
@@ -49,7 +50,8 @@ public final class Roster implements Runnable {
                 FeishuDialect.FRONT_END,
                 AuthingDialect.FRONT_END,
                 EnosDialect.FRONT_END,
-                BizapiDialect.FRONT_END));
+                BizapiDialect.FRONT_END,
+                Console.frontEnd(adminToken)));
         if (settings.benchCeiling()) frontEnds.add(Ceiling.frontEnd(adminToken));
         frontEnds.add(ApiDocs.frontEnd(List.copyOf(frontEnds), version()));
         return frontEnds;

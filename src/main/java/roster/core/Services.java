@@ -9,6 +9,7 @@ import roster.auth.AppCredentials;
 import roster.auth.Callers;
 import roster.auth.RateLimits;
 import roster.auth.Replays;
+import roster.auth.Sessions;
 import roster.auth.Tokens;
 import roster.config.ConfigError;
 import roster.config.Settings;
@@ -34,7 +35,8 @@ public record Services(
         Tokens tokens,
         AppCredentials apps,
         Callers callers,
-        Replays replays) {
+        Replays replays,
+        Sessions sessions) {
 
     /** Opens the database (with the front ends' own migrations) and builds the core; scopes come from the front ends. */
     public static Services open(Settings settings, Clock clock, List<FrontEnd> frontEnds) {
@@ -52,7 +54,8 @@ public record Services(
         AppCredentials apps = new AppCredentials(db, secrets);
         return new Services(settings, clock, keys, db, new Directory(db, secrets, clock, scopes), new UserQueries(db),
                 new ChangeFeed(db), new Cursors(keys), new Tokens(db, keys, clock), apps,
-                new Callers(apps, new RateLimits(db, clock, settings.rateLimitPerSecond())), new Replays(db, clock));
+                new Callers(apps, new RateLimits(db, clock, settings.rateLimitPerSecond())), new Replays(db, clock),
+                new Sessions(db, clock));
     }
 
     /** Whether the database answers: the readiness check. */

@@ -66,7 +66,7 @@ final class DepartmentWriter {
         for (String id : members) {
             long seq = w.nextSequence();
             seqs.put(id, seq);
-            changes.add(new Changes.Row(seq, id, nums.get(id), false, now));
+            changes.add(new Changes.Row(seq, id, nums.get(id), false, now, w.actor, w.actor == null ? null : "moved:" + departmentId));
         }
         w.users().moved.addAll(members);
         Users.resequence(w.tx, w.tenantId, seqs);

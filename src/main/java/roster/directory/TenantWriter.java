@@ -41,6 +41,8 @@ public final class TenantWriter {
     final Tx tx;
     final String tenantId;
     final Clock clock;
+    /** Who makes these changes (recorded with each, with the fields it changed); null when the write names no one. */
+    final String actor;
     private final long seqAtOpen;
     private long lastSeq;
     long nextUserNum;
@@ -75,8 +77,9 @@ public final class TenantWriter {
         }
     }
 
-    private TenantWriter(Tx tx, String tenantId, Tenants.Sequence sequence, Clock clock, SecretBox secrets, Set<String> scopes) {
+    private TenantWriter(Tx tx, String tenantId, Tenants.Sequence sequence, Clock clock, SecretBox secrets, Set<String> scopes, String actor) {
         this.tx = tx;
+        this.actor = actor;
         this.tenantId = tenantId;
         this.clock = clock;
         this.seqAtOpen = sequence.lastSeq();
@@ -89,10 +92,10 @@ public final class TenantWriter {
     }
 
     /** Opens a writer on an existing tenant, or creates the tenant first when create is set. */
-    static TenantWriter open(Tx tx, String tenantId, boolean create, Clock clock, SecretBox secrets, Set<String> scopes) {
+    static TenantWriter open(Tx tx, String tenantId, boolean create, Clock clock, SecretBox secrets, Set<String> scopes, String actor) {
         if (create) Tenants.createIfAbsent(tx, tenantId, clock.millis());
         Tenants.Sequence sequence = Tenants.lock(tx, tenantId).orElseThrow(() -> new Failure.NotFound(Failure.Subject.TENANT, tenantId));
-        TenantWriter w = new TenantWriter(tx, tenantId, sequence, clock, secrets, scopes);
+        TenantWriter w = new TenantWriter(tx, tenantId, sequence, clock, secrets, scopes, actor);
         w.departments.addAll(Departments.ids(tx, tenantId));
         w.groups.addAll(AccessGroups.ids(tx, tenantId));
         return w;

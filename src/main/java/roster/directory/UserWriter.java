@@ -69,13 +69,16 @@ public final class UserWriter {
         List<User> written = new ArrayList<>();
         List<Changes.Row> changes = new ArrayList<>();
         long now = w.clock.millis();
+        // a write that names its actor records the fields it changed, which needs the users as they were
+        Map<String, User> before = new HashMap<>();
+        if (w.actor != null && !existing.isEmpty()) read(existing.keySet()).forEach(u -> before.put(u.id(), u));
         for (Located l : batch) {
             User in = l.user();
             Users.Existing old = existing.get(in.id());
             if (in.isDeletion()) {
                 if (old == null) continue;
                 deletions.add(in.id());
-                changes.add(new Changes.Row(w.nextSequence(), in.id(), old.num(), true, now));
+                changes.add(new Changes.Row(w.nextSequence(), in.id(), old.num(), true, now, w.actor, w.actor == null ? null : "deleted"));
                 w.count(old.num(), old.status(), -1);
                 w.summary().deleted++;
                 continue;
@@ -94,7 +97,8 @@ public final class UserWriter {
             user = user.with().createdAt(createdAt).updatedAt(in.updatedAt() != null ? in.updatedAt() : at)
                     .statusChangedAt(statusChangedAt).sequence(seq).password(null).build();
             rows.add(new Users.Stored(user, seq, hash));
-            changes.add(new Changes.Row(seq, user.id(), user.num(), false, now));
+            changes.add(new Changes.Row(seq, user.id(), user.num(), false, now, w.actor,
+                    w.actor == null ? null : changedFields(before.get(user.id()), user)));
             if (old != null) w.count(old.num(), old.status(), -1);
             w.count(user.num(), user.status(), +1);
             if (old == null) w.summary().created++; else w.summary().updated++;
@@ -104,6 +108,35 @@ public final class UserWriter {
         Users.write(w.tx, w.tenantId, rows, existing.keySet());
         Changes.record(w.tx, w.tenantId, changes);
         return written;
+    }
+
+    /** The canonical fields that differ between two states of a user ("acs.card" for a part of acs), comma-separated. */
+    static String changedFields(User old, User now) {
+        if (old == null) return "created";
+        var a = CanonicalJson.MAPPER.<com.fasterxml.jackson.databind.node.ObjectNode>valueToTree(comparable(old));
+        var b = CanonicalJson.MAPPER.<com.fasterxml.jackson.databind.node.ObjectNode>valueToTree(comparable(now));
+        Set<String> fields = new TreeSet<>();
+        Set<String> names = new TreeSet<>();
+        a.fieldNames().forEachRemaining(names::add);
+        b.fieldNames().forEachRemaining(names::add);
+        for (String name : names) {
+            if (Objects.equals(a.get(name), b.get(name))) continue;
+            if (name.equals("acs") && a.get(name) != null && b.get(name) != null) {
+                Set<String> parts = new TreeSet<>();
+                a.get(name).fieldNames().forEachRemaining(parts::add);
+                b.get(name).fieldNames().forEachRemaining(parts::add);
+                for (String part : parts) if (!Objects.equals(a.get(name).get(part), b.get(name).get(part))) fields.add("acs." + part);
+            } else {
+                fields.add(name);
+            }
+        }
+        if (!Objects.equals(old.passwordHash(), now.passwordHash())) fields.add("password");
+        return String.join(",", fields);
+    }
+
+    /** What a person changes: the times and the sequence follow from a change, and the password is compared by hash. */
+    private static User comparable(User u) {
+        return u.with().createdAt(null).updatedAt(null).statusChangedAt(null).sequence(null).password(null).passwordHash(null).build();
     }
 
     boolean delete(String id) {

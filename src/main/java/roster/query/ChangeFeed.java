@@ -35,6 +35,17 @@ public final class ChangeFeed {
         });
     }
 
+    /** A change as the audit view shows it: who made it (null when the write named no one) and the fields it changed. */
+    public record Audited(long sequence, String userId, boolean deleted, Instant changedAt, String actor, List<String> fields) {}
+
+    /** Changes newest first, before a sequence number (null: the newest), of one user or (userId null) of all. */
+    public List<Audited> newestFirst(String tenantId, String userId, Long beforeSequence, int limit) {
+        return db.read(tx -> Changes.newestFirst(tx, tenantId, userId, beforeSequence, limit).stream()
+                .map(r -> new Audited(r.seq(), r.userId(), r.deleted(), Instant.ofEpochMilli(r.changedAt()), r.actor(),
+                        r.fields() == null || r.fields().isEmpty() ? List.of() : List.of(r.fields().split(","))))
+                .toList());
+    }
+
     public long lastSequence(String tenantId) {
         return db.read(tx -> Tenants.lastSequence(tx, tenantId));
     }

@@ -87,6 +87,14 @@ public final class Departments {
         tx.h.createUpdate("DELETE FROM departments WHERE tenant_id = ? AND id = ?").bind(0, tenantId).bind(1, id).execute();
     }
 
+    /** Members of each department that has any (its own, not its subtree's). */
+    public static Map<String, Long> memberCounts(Tx tx, String tenantId) {
+        Map<String, Long> counts = new java.util.HashMap<>();
+        tx.h.createQuery("SELECT dept_id, COUNT(*) FROM user_departments WHERE tenant_id = ? GROUP BY dept_id").bind(0, tenantId)
+                .map((rs, ctx) -> counts.put(rs.getString(1), rs.getLong(2))).list();
+        return counts;
+    }
+
     /** The ids of the users in the department or below it. */
     public static List<String> membersBelow(Tx tx, String tenantId, String id) {
         var query = tx.h.createQuery("WITH RECURSIVE " + subtree("sub", 1)

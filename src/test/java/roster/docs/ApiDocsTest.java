@@ -59,7 +59,9 @@ class ApiDocsTest {
     void everyRouteIsDescribedAndEveryDescriptionIsARoute() {
         Set<String> served = new TreeSet<>();
         for (String route : server.server.routes()) {
-            if (!route.contains("*")) served.add(route); // catch-alls that answer "no such API" in a dialect's envelope
+            if (route.contains("*")) continue; // catch-alls that answer "no such API" in a dialect's envelope
+            // a page that answers HEAD as its GET (the console) is described by its GET
+            served.add(route.startsWith("HEAD ") ? "GET " + route.substring(5) : route);
         }
         Set<String> described = new TreeSet<>();
         for (Iterator<String> paths = doc.path("paths").fieldNames(); paths.hasNext(); ) {

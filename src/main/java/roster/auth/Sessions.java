@@ -1,0 +1,63 @@
+package roster.auth;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import roster.crypto.Keys;
+import roster.store.ConsoleSessions;
+import roster.store.Database;
+
+/**
+ * Sign-in sessions of people (the admin console). A session lives in the database, so any process of one service
+ * answers a cookie another issued; the cookie's token is random and only its hash is stored. A session ends when
+ * signed out or after being idle for {@link #IDLE}; each carries its CSRF token and the name its writes are
+ * recorded under.
+ */
+public final class Sessions {
+
+    public static final Duration IDLE = Duration.ofMinutes(30);
+    /** last_seen is written at most this often: a page view is a read, not a write per request. */
+    private static final long TOUCH_EVERY_MILLIS = 60_000;
+
+    private final Database db;
+    private final Clock clock;
+
+    public Sessions(Database db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    /** A session: token is what the cookie holds (null when read back: it is never stored). */
+    public record Session(String token, String csrf, String actor) {}
+
+    public Session open(String actor) {
+        String token = Keys.randomToken(32);
+        String csrf = Keys.randomToken(24);
+        long now = clock.millis();
+        db.useWrite(tx -> {
+            ConsoleSessions.deleteIdleSince(tx, now - IDLE.toMillis());
+            ConsoleSessions.insert(tx, new ConsoleSessions.Row(Keys.sha256Hex(token), csrf, actor, now, now));
+        });
+        return new Session(token, csrf, actor);
+    }
+
+    /** The live session of a cookie's token; an idle one is gone. */
+    public Optional<Session> find(String token) {
+        if (token == null || token.isEmpty() || token.length() > 256) return Optional.empty();
+        String hash = Keys.sha256Hex(token);
+        Optional<ConsoleSessions.Row> row = db.read(tx -> ConsoleSessions.byHash(tx, hash));
+        if (row.isEmpty()) return Optional.empty();
+        long now = clock.millis();
+        if (now - row.get().lastSeen() > IDLE.toMillis()) {
+            db.useWrite(tx -> ConsoleSessions.delete(tx, hash));
+            return Optional.empty();
+        }
+        if (now - row.get().lastSeen() > TOUCH_EVERY_MILLIS) db.useWrite(tx -> ConsoleSessions.touch(tx, hash, now));
+        return Optional.of(new Session(token, row.get().csrf(), row.get().actor()));
+    }
+
+    public void close(String token) {
+        if (token == null || token.isEmpty()) return;
+        db.useWrite(tx -> ConsoleSessions.delete(tx, Keys.sha256Hex(token)));
+    }
+}
