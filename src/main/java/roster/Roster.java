@@ -28,6 +28,7 @@ import roster.demo.TryIt;
 import roster.dialect.authing.AuthingDialect;
 import roster.docs.ApiDocs;
 import roster.dialect.bizapi.BizapiDialect;
+import roster.scim.ScimApi;
 import roster.dialect.enos.EnosDialect;
 import roster.dialect.feishu.FeishuDialect;
 import roster.directory.TenantWriter;
@@ -51,7 +52,8 @@ public final class Roster implements Runnable {
                 AuthingDialect.FRONT_END,
                 EnosDialect.FRONT_END,
                 BizapiDialect.FRONT_END,
-                Console.frontEnd(adminToken)));
+                Console.frontEnd(adminToken),
+                ScimApi.FRONT_END));
         if (settings.benchCeiling()) frontEnds.add(Ceiling.frontEnd(adminToken));
         frontEnds.add(ApiDocs.frontEnd(List.copyOf(frontEnds), version()));
         return frontEnds;

@@ -17,6 +17,7 @@ import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import roster.core.FrontEnd;
+import roster.auth.Tokens;
 import roster.core.Services;
 import roster.crypto.Keys;
 import roster.directory.Directory;
@@ -29,9 +30,11 @@ import roster.model.Attribute;
 import roster.model.CanonicalJson;
 import roster.model.Department;
 import roster.model.Failure;
+import roster.model.Grant;
 import roster.model.Order;
 import roster.model.Status;
 import roster.model.Tenant;
+import roster.model.TenantApp;
 import roster.model.User;
 import roster.model.UserDetail;
 import roster.model.UserFilter.Comparison;
@@ -131,6 +134,16 @@ public final class AdminApi implements FrontEnd.Started {
                 this::putApp,
                 (ctx, id) -> directory.deleteApp(tenantOf(ctx), id),
                 (a, id) -> new App(id, a.secret(), a.name(), a.scopes(), a.vendor(), a.visibleTo()), App::id));
+
+        app.get(tenant + "/apps/{app}/tokens", ctx -> ctx.json(Map.of("items",
+                services.tokens().list(LONG_LIVED, appOf(ctx).app().id()).stream().map(AdminApi::tokenView).toList())));
+        app.post(tenant + "/apps/{app}/tokens", this::mintToken);
+        app.delete(tenant + "/apps/{app}/tokens/{token}", ctx -> {
+            if (!services.tokens().revoke(LONG_LIVED, appOf(ctx).app().id(), ctx.pathParam("token"))) {
+                throw new AdminError(404, "not_found", "token not found: " + ctx.pathParam("token"), null);
+            }
+            ctx.status(204);
+        });
 
         app.get(tenant + "/users", this::listUsers);
         app.post(tenant + "/users", ctx -> ctx.status(201).json(directory.createUser(tenantOf(ctx), body(ctx, User.class))));
@@ -250,6 +263,44 @@ public final class AdminApi implements FrontEnd.Started {
     private App putApp(Context ctx, App app) {
         directory.putApp(tenantOf(ctx), app);
         return app.withSecret(null);
+    }
+
+    // ---- long-lived tokens (the kind the SCIM front end accepts as Bearer, beside those of /oauth2/token)
+
+    /** The kind of the tokens minted here; SCIM clients (Entra ID, Okta) are configured with one. */
+    private static final String LONG_LIVED = Tokens.LONG_LIVED;
+
+    private void mintToken(Context ctx) {
+        TenantApp app = appOf(ctx);
+        long seconds = 365L * 24 * 3600;
+        if (ctx.bodyAsBytes().length > 0) {
+            JsonNode expires = tree(ctx).get("expires_in");
+            if (expires != null) {
+                if (!expires.canConvertToLong() || !expires.isIntegralNumber() || expires.asLong() < 60 || expires.asLong() > 315_360_000L) {
+                    throw new Failure.InvalidInput("$.expires_in", "must be whole seconds between 60 and 315360000");
+                }
+                seconds = expires.asLong();
+            }
+        }
+        Tokens.Minted minted = services.tokens().mint(LONG_LIVED, Tokens.LONG_LIVED_PREFIX, app, java.time.Duration.ofSeconds(seconds));
+        Map<String, Object> body = tokenView(minted.grant());
+        body.put("token", minted.value());
+        ctx.status(201).header("Cache-Control", "no-store").json(body);
+    }
+
+    private TenantApp appOf(Context ctx) {
+        String appId = ctx.pathParam("app");
+        return directory.app(appId).filter(a -> a.tenantId().equals(tenantOf(ctx)))
+                .orElseThrow(() -> new Failure.NotFound(Failure.Subject.APP, appId));
+    }
+
+    private static Map<String, Object> tokenView(Grant g) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", g.id());
+        view.put("app", g.appId());
+        view.put("issued_at", g.issuedAt());
+        view.put("expires_at", g.expiresAt());
+        return view;
     }
 
     // ---- users

@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import roster.crypto.Keys;
 import roster.model.Grant;
@@ -22,6 +24,12 @@ import roster.store.Grants;
 public final class Tokens {
 
     private static final int ID_BYTES = 16;
+    /** What POST /oauth2/token issues (client credentials): its kind (named after its first user) and the prefix of its text. */
+    public static final String OAUTH2_KIND = "bizapi";
+    public static final String OAUTH2_PREFIX = "AT-";
+    /** Long-lived tokens minted by the admin (POST /admin/v1/tenants/{tenant}/apps/{app}/tokens): kind and prefix. */
+    public static final String LONG_LIVED = "long-lived";
+    public static final String LONG_LIVED_PREFIX = "rst_";
     private final Database db;
     private final Clock clock;
     private final byte[] key;
@@ -77,5 +85,40 @@ public final class Tokens {
 
     public Clock clock() {
         return clock;
+    }
+
+    // ---- long-lived tokens, minted by the admin for a provisioning client (Entra ID, Okta)
+
+    /** A long-lived token as minted: its value is shown this once and never again. */
+    public record Minted(Grant grant, String value) {}
+
+    /**
+     * A random token whose value is not kept: the row's id is its SHA-256, so a reader of the database cannot
+     * present it. It lives until it expires, is revoked, or its app's secret changes.
+     */
+    public Minted mint(String kind, String prefix, TenantApp app, Duration lifetime) {
+        String value = prefix + Keys.randomToken(32);
+        Instant now = clock.instant();
+        Grant grant = new Grant(hashId(value), kind, app.app().id(), app.tenantId(), null, now, now.plus(lifetime));
+        db.useWrite(tx -> Grants.insert(tx, grant, app.secretVersion()));
+        return new Minted(grant, value);
+    }
+
+    /** The live grant of a minted token's value. */
+    public Optional<Grant> verifyMinted(String kind, String value) {
+        if (value == null || value.length() > 256) return Optional.empty();
+        return find(kind, hashId(value));
+    }
+
+    public List<Grant> list(String kind, String appId) {
+        return db.read(tx -> Grants.all(tx, kind, appId, clock.millis()));
+    }
+
+    public boolean revoke(String kind, String appId, String id) {
+        return db.write(tx -> Grants.delete(tx, kind, appId, id));
+    }
+
+    private static String hashId(String value) {
+        return "h" + Base64.getUrlEncoder().withoutPadding().encodeToString(Keys.sha256(value.getBytes(StandardCharsets.UTF_8)));
     }
 }

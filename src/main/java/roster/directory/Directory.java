@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import roster.crypto.SecretBox;
@@ -168,8 +169,17 @@ public final class Directory {
      * changed, through {@link User#with()}. The id cannot change; the server stamps the time of the change.
      */
     public User updateUser(String tenantId, String id, UnaryOperator<User> edit) {
+        return updateUser(tenantId, id, current -> {}, edit);
+    }
+
+    /**
+     * The same, when the stored user passes the precondition: it sees the user as stored (with its sequence) inside
+     * the write transaction and throws to refuse, so a check such as an HTTP If-Match cannot race another writer.
+     */
+    public User updateUser(String tenantId, String id, Consumer<User> precondition, UnaryOperator<User> edit) {
         return write(tenantId, false, w -> {
             User current = w.readUsers(List.of(id)).stream().findFirst().orElseThrow(() -> new Failure.NotFound(Failure.Subject.USER, id));
+            precondition.accept(current.withoutSecrets());
             User changed = edit.apply(current.with().passwordHash(null).sequence(null).build()).with().updatedAt(null).build();
             if (changed.id() == null || !changed.id().equals(id)) throw new Failure.InvalidInput("$.id", "cannot be changed");
             return single(w.putUsers(List.of(new UserWriter.Located("$", changed))), id, w);
@@ -206,6 +216,15 @@ public final class Directory {
     public void deleteUser(String tenantId, String id) {
         boolean deleted = write(tenantId, false, w -> w.deleteUser(id));
         if (!deleted) throw new Failure.NotFound(Failure.Subject.USER, id);
+    }
+
+    /** Removes a user when the stored user (with its sequence) passes the precondition, checked inside the write. */
+    public void deleteUser(String tenantId, String id, Consumer<User> precondition) {
+        write(tenantId, false, w -> {
+            User current = w.readUsers(List.of(id)).stream().findFirst().orElseThrow(() -> new Failure.NotFound(Failure.Subject.USER, id));
+            precondition.accept(current.withoutSecrets());
+            return w.deleteUser(id);
+        });
     }
 
     // ---- apps

@@ -10,7 +10,11 @@ public enum Order {
     CREATED_ASC(Attribute.CREATED_AT, false),
     CREATED_DESC(Attribute.CREATED_AT, true),
     UPDATED_ASC(Attribute.UPDATED_AT, false),
-    UPDATED_DESC(Attribute.UPDATED_AT, true);
+    UPDATED_DESC(Attribute.UPDATED_AT, true),
+    USERNAME_ASC(Attribute.USERNAME, false),
+    USERNAME_DESC(Attribute.USERNAME, true),
+    NAME_ASC(Attribute.NAME, false),
+    NAME_DESC(Attribute.NAME, true);
 
     private final Attribute attribute;
     private final boolean descending;

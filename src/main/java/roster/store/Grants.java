@@ -1,6 +1,7 @@
 package roster.store;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.mapper.RowMapper;
 import roster.model.Grant;
@@ -39,5 +40,18 @@ public final class Grants {
         return tx.h.createQuery("SELECT " + COLUMNS + " FROM tokens t WHERE t.app_id = ? AND t.kind = ? AND t.secret_version = ? "
                         + "AND t.expires_at > ? ORDER BY t.expires_at DESC LIMIT 1")
                 .bind(0, appId).bind(1, kind).bind(2, secretVersion).bind(3, now).map(ROW).findOne();
+    }
+
+    /** The app's live grants of this kind, newest first (long-lived tokens listed for the admin, never with a value). */
+    public static List<Grant> all(Tx tx, String kind, String appId, long now) {
+        return tx.h.createQuery("SELECT " + COLUMNS + " FROM tokens t JOIN apps a ON a.id = t.app_id AND a.secret_version = t.secret_version "
+                        + "WHERE t.app_id = ? AND t.kind = ? AND t.expires_at > ? ORDER BY t.issued_at DESC, t.id")
+                .bind(0, appId).bind(1, kind).bind(2, now).map(ROW).list();
+    }
+
+    /** Deletes one grant of the app; false when it has none by that id. */
+    public static boolean delete(Tx tx, String kind, String appId, String id) {
+        return tx.h.createUpdate("DELETE FROM tokens WHERE id = ? AND kind = ? AND app_id = ?")
+                .bind(0, id).bind(1, kind).bind(2, appId).execute() > 0;
     }
 }

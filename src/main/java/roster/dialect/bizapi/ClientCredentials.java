@@ -17,8 +17,10 @@ import roster.model.TenantApp;
  */
 final class ClientCredentials {
 
-    static final String TOKEN_KIND = "bizapi";
-    static final String TOKEN_PREFIX = "AT-";
+    static final String TOKEN_KIND = roster.auth.Tokens.OAUTH2_KIND;
+    static final String TOKEN_PREFIX = roster.auth.Tokens.OAUTH2_PREFIX;
+    /** SCIM clients take their bearer tokens here too (RFC 7644 §2 names OAuth 2.0); the SCIM front end checks them. */
+    static final String SCIM_SCOPE = "scim";
     static final Duration TOKEN_LIFE = Duration.ofSeconds(7200);
 
     private final Services services;
@@ -54,7 +56,7 @@ final class ClientCredentials {
         }
         TenantApp app = services.apps().authenticate(clientId, clientSecret)
                 .orElseThrow(() -> OAuthError.INVALID_CLIENT.because("client authentication failed"));
-        services.callers().admit(app, BizapiDialect.SCOPE);
+        services.callers().admit(app, !app.app().hasScope(BizapiDialect.SCOPE) && app.app().hasScope(SCIM_SCOPE) ? SCIM_SCOPE : BizapiDialect.SCOPE);
         Grant grant = services.tokens().issue(TOKEN_KIND, app, null, TOKEN_LIFE);
         return new TokenResponse(TOKEN_PREFIX + services.tokens().secret(grant), "bearer", TOKEN_LIFE.getSeconds());
     }

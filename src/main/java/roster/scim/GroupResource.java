@@ -1,0 +1,228 @@
+package roster.scim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import roster.core.Services;
+import roster.directory.UserWriter;
+import roster.model.AccessGroup;
+import roster.model.Acs;
+import roster.model.Order;
+import roster.model.TenantApp;
+import roster.model.User;
+import roster.model.UserDetail;
+import roster.model.UserFilter;
+import roster.query.UserQueries;
+
+/**
+ * SCIM Groups are the tenant's access groups: displayName is the group's name, members are users by id (the
+ * members the app may see). Membership lives on the user (its access groups), so changing a group's members is a
+ * change of each user added or removed: each takes a sequence number and shows in the change feed, as any user
+ * change does. Departments are not a SCIM resource type; a user's departments are in the Roster extension.
+ *
+ * <p>A tenant has few access groups (they are door permission groups), so lists are read whole and filtered,
+ * sorted and paged in memory; a cursor here is the signed position in that list.
+ */
+final class GroupResource {
+
+    private final Services services;
+    private final ScimApi api;
+
+    GroupResource(Services services, ScimApi api) {
+        this.services = services;
+        this.api = api;
+    }
+
+    void register(Javalin app) {
+        String base = ScimApi.BASE + "/Groups";
+        app.get(base, ctx -> list(ctx, ListQuery.of(ctx)));
+        app.post(base + "/.search", ctx -> list(ctx, ListQuery.of(ScimApi.body(ctx))));
+        app.post(base, this::create);
+        app.get(base + "/{id}", ctx -> {
+            TenantApp caller = ScimApi.callerOf(ctx);
+            AccessGroup g = group(caller, ctx.pathParam("id"));
+            ScimApi.write(ctx, 200, ListQuery.projectionOf(ctx).project(toScim(ctx, caller, g, true)));
+        });
+        app.put(base + "/{id}", this::replace);
+        app.patch(base + "/{id}", this::patch);
+        app.delete(base + "/{id}", ctx -> {
+            TenantApp caller = ScimApi.callerOf(ctx);
+            String id = ctx.pathParam("id");
+            group(caller, id);
+            services.directory().write(caller.tenantId(), false, w -> {
+                w.deleteAccessGroup(id);
+                return null;
+            });
+            ctx.status(204);
+        });
+    }
+
+    private void list(Context ctx, ListQuery q) {
+        TenantApp caller = ScimApi.callerOf(ctx);
+        ScimFilter.Node filter = q.filter() == null ? null : ScimFilter.parse(q.filter());
+        boolean withMembers = wantsMembers(q);
+        List<ObjectNode> all = new ArrayList<>();
+        for (AccessGroup g : services.directory().accessGroups(caller.tenantId())) {
+            boolean members = withMembers || (filter != null && q.filter().toLowerCase(Locale.ROOT).contains("members"));
+            ObjectNode json = toScim(ctx, caller, g, members);
+            if (filter == null || ScimFilter.matches(filter, json, null)) {
+                if (members && !withMembers) json.remove("members");
+                all.add(json);
+            }
+        }
+        if (q.sortBy() != null) {
+            String key = ScimFilter.path(q.sortBy(), false).key();
+            if (!key.equals("displayname") && !key.equals("id")) throw ScimError.invalidValue("sortBy: Groups sort by displayName or id");
+            Comparator<ObjectNode> by = Comparator.comparing(j -> j.path(key.equals("id") ? "id" : "displayName").asText().toLowerCase(Locale.ROOT));
+            all.sort("descending".equalsIgnoreCase(q.sortOrder()) ? by.reversed() : by);
+        }
+        ObjectNode body = ScimApi.listResponse();
+        body.put("totalResults", all.size());
+        int from;
+        String binding = "scim|Groups|" + caller.app().id() + "|" + q.filter() + "|" + q.sortBy() + "|" + q.sortOrder();
+        if (q.cursor() != null) {
+            if (q.startIndex() != null) throw ScimError.invalidValue("ask with startIndex or with cursor, not both");
+            from = q.cursor().isEmpty() ? 0 : (int) Math.min(Integer.MAX_VALUE, services.cursors().decode(binding, q.cursor()));
+        } else {
+            from = (q.startIndex() == null ? 1 : Math.max(1, q.startIndex())) - 1;
+            body.put("startIndex", from + 1);
+        }
+        int to = (int) Math.min(all.size(), (long) from + q.count());
+        ArrayNode resources = JsonNodeFactory.instance.arrayNode();
+        for (int i = from; i < to; i++) resources.add(q.project(all.get(i)));
+        if (q.cursor() != null && to < all.size()) body.put("nextCursor", services.cursors().encode(binding, to));
+        body.put("itemsPerPage", resources.size());
+        body.set("Resources", resources);
+        ScimApi.write(ctx, 200, body);
+    }
+
+    private static boolean wantsMembers(ListQuery q) {
+        for (String e : q.excluded()) if (e.equalsIgnoreCase("members")) return false;
+        if (q.attributes().isEmpty()) return true;
+        for (String a : q.attributes()) if (a.toLowerCase(Locale.ROOT).startsWith("members")) return true;
+        return false;
+    }
+
+    private void create(Context ctx) {
+        TenantApp caller = ScimApi.callerOf(ctx);
+        JsonNode in = ScimApi.body(ctx);
+        AccessGroup g = new AccessGroup(UUID.randomUUID().toString(), displayName(in));
+        Set<String> members = members(in);
+        write(caller, g, members, true);
+        ctx.header("Location", api.location(ctx, "Groups", g.id()));
+        ScimApi.write(ctx, 201, toScim(ctx, caller, g, true));
+    }
+
+    private void replace(Context ctx) {
+        TenantApp caller = ScimApi.callerOf(ctx);
+        AccessGroup current = group(caller, ctx.pathParam("id"));
+        JsonNode in = ScimApi.body(ctx);
+        AccessGroup g = new AccessGroup(current.id(), displayName(in));
+        write(caller, g, members(in), false);
+        ScimApi.write(ctx, 200, toScim(ctx, caller, g, true));
+    }
+
+    private void patch(Context ctx) {
+        TenantApp caller = ScimApi.callerOf(ctx);
+        AccessGroup current = group(caller, ctx.pathParam("id"));
+        JsonNode in = ScimApi.body(ctx);
+        ObjectNode patched = Patch.apply(toScim(ctx, caller, current, true), in);
+        AccessGroup g = new AccessGroup(current.id(), displayName(patched));
+        write(caller, g, members(patched), false);
+        // Entra ID and Okta send membership patches by the thousand: answer 204 unless attributes were asked for
+        if (ctx.queryParam("attributes") == null && ctx.queryParam("excludedAttributes") == null) {
+            ctx.status(204);
+            return;
+        }
+        ScimApi.write(ctx, 200, ListQuery.projectionOf(ctx).project(toScim(ctx, caller, g, true)));
+    }
+
+    /** The group and its members, in one write: each user whose membership changes is one change of the user. */
+    private void write(TenantApp caller, AccessGroup g, Set<String> members, boolean create) {
+        List<String> before = create ? List.of() : memberIds(caller, g.id());
+        services.directory().write(caller.tenantId(), false, w -> {
+            if (create && w.hasAccessGroup(g.id())) throw new ScimError(409, "uniqueness", "group " + g.id() + " exists");
+            w.putAccessGroup("$", g);
+            Set<String> touched = new LinkedHashSet<>(before);
+            touched.addAll(members);
+            List<User> users = w.readUsers(touched);
+            Set<String> found = new HashSet<>();
+            List<UserWriter.Located> changed = new ArrayList<>();
+            for (User u : users) {
+                found.add(u.id());
+                boolean member = members.contains(u.id());
+                List<String> groups = new ArrayList<>(u.acs().groups());
+                if (member == groups.contains(g.id())) continue;
+                if (member) groups.add(g.id()); else groups.remove(g.id());
+                changed.add(new UserWriter.Located("$", u.with().passwordHash(null).sequence(null).updatedAt(null)
+                        .acs(new Acs(groups, u.acs().card(), u.acs().face())).build()));
+            }
+            for (String id : members) if (!found.contains(id)) throw ScimError.invalidValue("members: no User " + id);
+            w.putUsers(changed);
+            return null;
+        });
+    }
+
+    private AccessGroup group(TenantApp caller, String id) {
+        return services.directory().accessGroup(caller.tenantId(), id).orElseThrow(() -> ScimError.notFound("no Group " + id));
+    }
+
+    private ObjectNode toScim(Context ctx, TenantApp caller, AccessGroup g, boolean withMembers) {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.putArray("schemas").add(ScimFilter.CORE_GROUP);
+        out.put("id", g.id());
+        out.put("displayName", g.name() == null ? g.id() : g.name());
+        if (withMembers) {
+            ArrayNode members = out.putArray("members");
+            for (String id : memberIds(caller, g.id())) members.addObject().put("value", id).put("$ref", api.location(ctx, "Users", id)).put("type", "User");
+        }
+        ObjectNode meta = out.putObject("meta");
+        meta.put("resourceType", "Group");
+        meta.put("location", api.location(ctx, "Groups", g.id()));
+        return out;
+    }
+
+    /** The group's members the app may see, walked by keyset in pages of 1000. */
+    private List<String> memberIds(TenantApp caller, String groupId) {
+        UserFilter filter = UserFilter.and(UserFilter.visibleTo(caller.app().visibleTo()), new UserFilter.InAccessGroup(groupId));
+        List<String> ids = new ArrayList<>();
+        Long after = null;
+        do {
+            UserQueries.KeysetPage page = services.queries().keysetPage(caller.tenantId(), filter, Order.NUM, after, 1000, UserDetail.ROW);
+            page.users().forEach(u -> ids.add(u.id()));
+            after = page.next();
+        } while (after != null);
+        return ids;
+    }
+
+    private static String displayName(JsonNode in) {
+        JsonNode name = UserMapping.field(in, "displayName");
+        if (name == null || !name.isTextual() || name.asText().isBlank()) throw ScimError.invalidValue("displayName is required");
+        return name.asText();
+    }
+
+    private static Set<String> members(JsonNode in) {
+        JsonNode list = UserMapping.field(in, "members");
+        Set<String> out = new LinkedHashSet<>();
+        if (list == null || list.isNull()) return out;
+        if (!list.isArray()) throw ScimError.invalidValue("members must be an array");
+        for (JsonNode m : list) {
+            JsonNode value = m.isObject() ? UserMapping.field(m, "value") : null;
+            if (value == null || !value.isTextual()) throw ScimError.invalidValue("each member has a value, a User id");
+            out.add(value.asText());
+        }
+        if (out.size() > 100_000) throw new ScimError(400, "tooMany", "too many members in one request");
+        return out;
+    }
+}
