@@ -140,12 +140,10 @@ final class GroupResource {
         ObjectNode patched = Patch.apply(toScim(ctx, caller, current, true), in);
         AccessGroup g = new AccessGroup(current.id(), displayName(patched));
         write(caller, g, members(patched), false);
-        // Entra ID and Okta send membership patches by the thousand: answer 204 unless attributes were asked for
-        if (ctx.queryParam("attributes") == null && ctx.queryParam("excludedAttributes") == null) {
-            ctx.status(204);
-            return;
-        }
-        ScimApi.write(ctx, 200, ListQuery.projectionOf(ctx).project(toScim(ctx, caller, g, true)));
+        // 200 with the group (RFC 7644 §3.5.2 also allows 204, which SDK clients such as UnboundID's cannot read);
+        // excludedAttributes=members spares reading the members back
+        ListQuery q = ListQuery.projectionOf(ctx);
+        ScimApi.write(ctx, 200, q.project(toScim(ctx, caller, g, wantsMembers(q))));
     }
 
     /** The group and its members, in one write: each user whose membership changes is one change of the user. */
