@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * What the service provider says about itself (RFC 7644 §4, RFC 9865 §4): /ServiceProviderConfig, /ResourceTypes
  * and /Schemas. They tell the truth: PATCH, filter (up to 1000 results a page), sort, ETags and both kinds of
- * pagination are supported; Bulk and password change are not. Readable without credentials, as §4 allows.
+ * pagination and Bulk are supported; password change (a separate operation) is not. Readable without credentials, as §4 allows.
  */
 final class Discovery {
 
@@ -58,7 +58,7 @@ final class Discovery {
         c.putArray("schemas").add(SPC);
         c.put("documentationUri", "https://github.com/roster/roster#scim-20");
         c.putObject("patch").put("supported", true);
-        c.putObject("bulk").put("supported", false).put("maxOperations", 0).put("maxPayloadSize", 0);
+        c.putObject("bulk").put("supported", true).put("maxOperations", Bulk.MAX_OPERATIONS).put("maxPayloadSize", 10 * 1024 * 1024);
         c.putObject("filter").put("supported", true).put("maxResults", ScimApi.MAX_COUNT);
         c.putObject("changePassword").put("supported", false);
         c.putObject("sort").put("supported", true);

@@ -37,35 +37,38 @@ import roster.query.UserQueries;
 final class GroupResource {
 
     private final Services services;
-    private final ScimApi api;
 
-    GroupResource(Services services, ScimApi api) {
+    GroupResource(Services services) {
         this.services = services;
-        this.api = api;
     }
 
     void register(Javalin app) {
         String base = ScimApi.BASE + "/Groups";
         app.get(base, ctx -> list(ctx, ListQuery.of(ctx)));
         app.post(base + "/.search", ctx -> list(ctx, ListQuery.of(ScimApi.body(ctx))));
-        app.post(base, this::create);
+        app.post(base, ctx -> ScimApi.respond(ctx, create(ScimApi.callerOf(ctx), ScimApi.base(ctx), ScimApi.body(ctx))));
         app.get(base + "/{id}", ctx -> {
             TenantApp caller = ScimApi.callerOf(ctx);
             AccessGroup g = group(caller, ctx.pathParam("id"));
-            ScimApi.write(ctx, 200, ListQuery.projectionOf(ctx).project(toScim(ctx, caller, g, true)));
+            ListQuery q = ListQuery.projectionOf(ctx);
+            ScimApi.write(ctx, 200, q.project(toScim(ScimApi.base(ctx), caller, g, wantsMembers(q))));
         });
-        app.put(base + "/{id}", this::replace);
-        app.patch(base + "/{id}", this::patch);
-        app.delete(base + "/{id}", ctx -> {
-            TenantApp caller = ScimApi.callerOf(ctx);
-            String id = ctx.pathParam("id");
-            group(caller, id);
-            services.directory().write(caller.tenantId(), false, w -> {
-                w.deleteAccessGroup(id);
-                return null;
-            });
-            ctx.status(204);
+        app.put(base + "/{id}", ctx -> ScimApi.respond(ctx, replace(ScimApi.callerOf(ctx), ScimApi.base(ctx), ctx.pathParam("id"), ScimApi.body(ctx))));
+        app.patch(base + "/{id}", ctx -> {
+            // excludedAttributes=members spares reading the members back (Entra ID and Okta patch members by the thousand)
+            ListQuery q = ListQuery.projectionOf(ctx);
+            ScimApi.respond(ctx, patch(ScimApi.callerOf(ctx), ScimApi.base(ctx), ctx.pathParam("id"), ScimApi.body(ctx), wantsMembers(q)));
         });
+        app.delete(base + "/{id}", ctx -> ScimApi.respond(ctx, delete(ScimApi.callerOf(ctx), ctx.pathParam("id"))));
+    }
+
+    ScimApi.Outcome delete(TenantApp caller, String id) {
+        group(caller, id);
+        services.directory().write(caller.tenantId(), false, w -> {
+            w.deleteAccessGroup(id);
+            return null;
+        });
+        return new ScimApi.Outcome(204, null, null, null);
     }
 
     private void list(Context ctx, ListQuery q) {
@@ -75,7 +78,7 @@ final class GroupResource {
         List<ObjectNode> all = new ArrayList<>();
         for (AccessGroup g : services.directory().accessGroups(caller.tenantId())) {
             boolean members = withMembers || (filter != null && q.filter().toLowerCase(Locale.ROOT).contains("members"));
-            ObjectNode json = toScim(ctx, caller, g, members);
+            ObjectNode json = toScim(ScimApi.base(ctx), caller, g, members);
             if (filter == null || ScimFilter.matches(filter, json, null)) {
                 if (members && !withMembers) json.remove("members");
                 all.add(json);
@@ -114,36 +117,30 @@ final class GroupResource {
         return false;
     }
 
-    private void create(Context ctx) {
-        TenantApp caller = ScimApi.callerOf(ctx);
-        JsonNode in = ScimApi.body(ctx);
+    ScimApi.Outcome create(TenantApp caller, String base, JsonNode in) {
         AccessGroup g = new AccessGroup(UUID.randomUUID().toString(), displayName(in));
-        Set<String> members = members(in);
-        write(caller, g, members, true);
-        ctx.header("Location", api.location(ctx, "Groups", g.id()));
-        ScimApi.write(ctx, 201, toScim(ctx, caller, g, true));
+        write(caller, g, members(in), true);
+        return outcome(201, base, caller, g, true);
     }
 
-    private void replace(Context ctx) {
-        TenantApp caller = ScimApi.callerOf(ctx);
-        AccessGroup current = group(caller, ctx.pathParam("id"));
-        JsonNode in = ScimApi.body(ctx);
+    ScimApi.Outcome replace(TenantApp caller, String base, String id, JsonNode in) {
+        AccessGroup current = group(caller, id);
         AccessGroup g = new AccessGroup(current.id(), displayName(in));
         write(caller, g, members(in), false);
-        ScimApi.write(ctx, 200, toScim(ctx, caller, g, true));
+        return outcome(200, base, caller, g, true);
     }
 
-    private void patch(Context ctx) {
-        TenantApp caller = ScimApi.callerOf(ctx);
-        AccessGroup current = group(caller, ctx.pathParam("id"));
-        JsonNode in = ScimApi.body(ctx);
-        ObjectNode patched = Patch.apply(toScim(ctx, caller, current, true), in);
+    /** 200 with the group (RFC 7644 §3.5.2 also allows 204, which SDK clients such as UnboundID's cannot read). */
+    ScimApi.Outcome patch(TenantApp caller, String base, String id, JsonNode in, boolean withMembers) {
+        AccessGroup current = group(caller, id);
+        ObjectNode patched = Patch.apply(toScim(base, caller, current, true), in);
         AccessGroup g = new AccessGroup(current.id(), displayName(patched));
         write(caller, g, members(patched), false);
-        // 200 with the group (RFC 7644 §3.5.2 also allows 204, which SDK clients such as UnboundID's cannot read);
-        // excludedAttributes=members spares reading the members back
-        ListQuery q = ListQuery.projectionOf(ctx);
-        ScimApi.write(ctx, 200, q.project(toScim(ctx, caller, g, wantsMembers(q))));
+        return outcome(200, base, caller, g, withMembers);
+    }
+
+    private ScimApi.Outcome outcome(int status, String base, TenantApp caller, AccessGroup g, boolean withMembers) {
+        return new ScimApi.Outcome(status, toScim(base, caller, g, withMembers), base + "/Groups/" + g.id(), null);
     }
 
     /** The group and its members, in one write: each user whose membership changes is one change of the user. */
@@ -176,18 +173,18 @@ final class GroupResource {
         return services.directory().accessGroup(caller.tenantId(), id).orElseThrow(() -> ScimError.notFound("no Group " + id));
     }
 
-    private ObjectNode toScim(Context ctx, TenantApp caller, AccessGroup g, boolean withMembers) {
+    private ObjectNode toScim(String base, TenantApp caller, AccessGroup g, boolean withMembers) {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.putArray("schemas").add(ScimFilter.CORE_GROUP);
         out.put("id", g.id());
         out.put("displayName", g.name() == null ? g.id() : g.name());
         if (withMembers) {
             ArrayNode members = out.putArray("members");
-            for (String id : memberIds(caller, g.id())) members.addObject().put("value", id).put("$ref", api.location(ctx, "Users", id)).put("type", "User");
+            for (String id : memberIds(caller, g.id())) members.addObject().put("value", id).put("$ref", base + "/Users/" + id).put("type", "User");
         }
         ObjectNode meta = out.putObject("meta");
         meta.put("resourceType", "Group");
-        meta.put("location", api.location(ctx, "Groups", g.id()));
+        meta.put("location", base + "/Groups/" + g.id());
         return out;
     }
 

@@ -55,7 +55,7 @@ public final class ScimApi implements FrontEnd.Started {
 
     private ScimApi(Services services) {
         this.services = services;
-        this.groups = new GroupResource(services, this);
+        this.groups = new GroupResource(services);
     }
 
     @Override
@@ -72,15 +72,13 @@ public final class ScimApi implements FrontEnd.Started {
 
         app.get(BASE + "/Users", ctx -> listUsers(ctx, ListQuery.of(ctx)));
         app.post(BASE + "/Users/.search", ctx -> listUsers(ctx, ListQuery.of(body(ctx))));
-        app.post(BASE + "/Users", this::createUser);
+        app.post(BASE + "/Users", ctx -> respond(ctx, createUser(callerOf(ctx), base(ctx), body(ctx))));
         app.get(BASE + "/Users/{id}", this::getUser);
-        app.put(BASE + "/Users/{id}", this::replaceUser);
-        app.patch(BASE + "/Users/{id}", this::patchUser);
-        app.delete(BASE + "/Users/{id}", this::deleteUser);
+        app.put(BASE + "/Users/{id}", ctx -> respond(ctx, replaceUser(callerOf(ctx), base(ctx), ctx.pathParam("id"), body(ctx), ctx.header("If-Match"))));
+        app.patch(BASE + "/Users/{id}", ctx -> respond(ctx, patchUser(callerOf(ctx), base(ctx), ctx.pathParam("id"), body(ctx), ctx.header("If-Match"))));
+        app.delete(BASE + "/Users/{id}", ctx -> respond(ctx, deleteUser(callerOf(ctx), ctx.pathParam("id"), ctx.header("If-Match"))));
         groups.register(app);
-        app.post(BASE + "/Bulk", ctx -> {
-            throw new ScimError(501, null, "Bulk is not supported (ServiceProviderConfig says so)");
-        });
+        app.post(BASE + "/Bulk", ctx -> write(ctx, 200, new Bulk(this, groups).run(callerOf(ctx), base(ctx), body(ctx))));
     }
 
     // ---- who calls: Bearer (a token of POST /oauth2/token, or a long-lived one the admin minted) or Basic app:secret
@@ -122,8 +120,16 @@ public final class ScimApi implements FrontEnd.Started {
     }
 
     String location(Context ctx, String type, String id) {
-        return ctx.scheme() + "://" + ctx.host() + BASE + "/" + type + "/" + id;
+        return base(ctx) + "/" + type + "/" + id;
     }
+
+    /** The service's own URL as the caller reached it, for meta.location. */
+    static String base(Context ctx) {
+        return ctx.scheme() + "://" + ctx.host() + BASE;
+    }
+
+    /** What a write did: its status, and the resource with its location and version when there is one. */
+    record Outcome(int status, ObjectNode resource, String location, String version) {}
 
     private void listUsers(Context ctx, ListQuery q) {
         TenantApp app = callerOf(ctx);
@@ -186,52 +192,47 @@ public final class ScimApi implements FrontEnd.Started {
         write(ctx, 200, q.project(UserMapping.toScim(user, location(ctx, "Users", user.id()))));
     }
 
-    private void createUser(Context ctx) {
-        TenantApp app = callerOf(ctx);
-        JsonNode in = body(ctx);
+    Outcome createUser(TenantApp app, String base, JsonNode in) {
         User user = UserMapping.fromScim(in, User.withId(UUID.randomUUID().toString()).build());
-        User created = services.directory().createUser(app.tenantId(), user);
-        respondUser(ctx, 201, created);
+        return userOutcome(201, base, services.directory().createUser(app.tenantId(), user));
     }
 
-    private void replaceUser(Context ctx) {
-        TenantApp app = callerOf(ctx);
-        String id = ctx.pathParam("id");
+    Outcome replaceUser(TenantApp app, String base, String id, JsonNode in, String ifMatch) {
         visibleUser(app, id);
-        JsonNode in = body(ctx);
-        User written = services.directory().updateUser(app.tenantId(), id, ifMatch(ctx), current -> UserMapping.fromScim(in, current));
-        respondUser(ctx, 200, written);
+        return userOutcome(200, base, services.directory().updateUser(app.tenantId(), id, ifMatch(ifMatch), current -> UserMapping.fromScim(in, current)));
     }
 
-    private void patchUser(Context ctx) {
-        TenantApp app = callerOf(ctx);
-        String id = ctx.pathParam("id");
+    Outcome patchUser(TenantApp app, String base, String id, JsonNode in, String ifMatch) {
         visibleUser(app, id);
-        JsonNode in = body(ctx);
-        String location = location(ctx, "Users", id);
-        User written = services.directory().updateUser(app.tenantId(), id, ifMatch(ctx),
-                current -> UserMapping.fromScim(Patch.apply(UserMapping.toScim(current, location), in), current));
-        respondUser(ctx, 200, written);
+        String location = base + "/Users/" + id;
+        return userOutcome(200, base, services.directory().updateUser(app.tenantId(), id, ifMatch(ifMatch),
+                current -> UserMapping.fromScim(Patch.apply(UserMapping.toScim(current, location), in), current)));
     }
 
-    private void deleteUser(Context ctx) {
-        TenantApp app = callerOf(ctx);
-        String id = ctx.pathParam("id");
+    Outcome deleteUser(TenantApp app, String id, String ifMatch) {
         visibleUser(app, id);
-        services.directory().deleteUser(app.tenantId(), id, ifMatch(ctx));
-        ctx.status(204);
+        services.directory().deleteUser(app.tenantId(), id, ifMatch(ifMatch));
+        return new Outcome(204, null, null, null);
     }
 
-    private void respondUser(Context ctx, int status, User user) {
-        String location = location(ctx, "Users", user.id());
-        ctx.header("ETag", UserMapping.version(user));
-        if (status == 201) ctx.header("Location", location);
-        write(ctx, status, ListQuery.projectionOf(ctx).project(UserMapping.toScim(user, location)));
+    private static Outcome userOutcome(int status, String base, User user) {
+        String location = base + "/Users/" + user.id();
+        return new Outcome(status, UserMapping.toScim(user, location), location, UserMapping.version(user));
+    }
+
+    /** Answers a write: ETag and Location headers, the resource (projected as the query asks), or 204. */
+    static void respond(Context ctx, Outcome outcome) {
+        if (outcome.version() != null) ctx.header("ETag", outcome.version());
+        if (outcome.status() == 201) ctx.header("Location", outcome.location());
+        if (outcome.resource() == null) {
+            ctx.status(outcome.status());
+            return;
+        }
+        write(ctx, outcome.status(), ListQuery.projectionOf(ctx).project(outcome.resource()));
     }
 
     /** If-Match, checked on the stored user inside the write transaction (Directory's precondition). */
-    private static Consumer<User> ifMatch(Context ctx) {
-        String header = ctx.header("If-Match");
+    private static Consumer<User> ifMatch(String header) {
         if (header == null) return u -> {};
         return u -> {
             if (!matchesAny(header, UserMapping.version(u))) throw ScimError.preconditionFailed();
@@ -278,17 +279,24 @@ public final class ScimApi implements FrontEnd.Started {
     @Override
     public void answer(Exception e, Context ctx) {
         ScimError error = e instanceof ScimError s ? s : errorFor(Failure.of(e), ctx);
-        ObjectNode body = JsonNodeFactory.instance.objectNode();
-        body.putArray("schemas").add(ERROR);
-        body.put("status", String.valueOf(error.status));
-        if (error.scimType != null) body.put("scimType", error.scimType);
-        body.put("detail", error.getMessage());
+        ObjectNode body = envelope(error);
         if (error.status == 401) ctx.header("WWW-Authenticate", "Bearer realm=\"roster\", Basic realm=\"roster\"");
         ctx.header("X-Request-Id", RequestIds.of(ctx));
         write(ctx, error.status, body);
     }
 
-    private static ScimError errorFor(Failure failure, Context ctx) {
+    /** The SCIM error envelope of a refusal. */
+    static ObjectNode envelope(ScimError error) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.putArray("schemas").add(ERROR);
+        body.put("status", String.valueOf(error.status));
+        if (error.scimType != null) body.put("scimType", error.scimType);
+        body.put("detail", error.getMessage());
+        return body;
+    }
+
+    /** A refusal in SCIM's terms; ctx (may be null) takes the Retry-After of a rate limit. */
+    static ScimError errorFor(Failure failure, Context ctx) {
         return switch (failure.kind()) {
             case INVALID_INPUT -> {
                 Failure.InvalidInput i = (Failure.InvalidInput) failure;
@@ -303,7 +311,7 @@ public final class ScimApi implements FrontEnd.Started {
             case UNAUTHORIZED -> new ScimError(401, null, failure.getMessage());
             case FORBIDDEN -> new ScimError(403, null, failure.getMessage());
             case RATE_LIMITED -> {
-                ctx.header("Retry-After", String.valueOf(((Failure.RateLimited) failure).resetSeconds()));
+                if (ctx != null) ctx.header("Retry-After", String.valueOf(((Failure.RateLimited) failure).resetSeconds()));
                 yield new ScimError(429, null, failure.getMessage());
             }
             case BUSY -> new ScimError(503, null, failure.getMessage());

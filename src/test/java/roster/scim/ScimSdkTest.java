@@ -62,7 +62,8 @@ class ScimSdkTest {
     void discoveryTellsWhatIsSupported() throws ScimException {
         ServiceProviderConfigResource config = scim.getServiceProviderConfig();
         assertThat(config.getPatch().isSupported()).isTrue();
-        assertThat(config.getBulk().isSupported()).isFalse();
+        assertThat(config.getBulk().isSupported()).isTrue();
+        assertThat(config.getBulk().getMaxOperations()).isEqualTo(1000);
         assertThat(config.getSort().isSupported()).isTrue();
         assertThat(config.getEtag().isSupported()).isTrue();
         assertThat(config.getFilter().getMaxResults()).isEqualTo(1000);

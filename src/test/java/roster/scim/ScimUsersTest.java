@@ -233,7 +233,7 @@ class ScimUsersTest {
         assertError(scim.send("PUT", "/Users/u1005", "{\"userName\":\"ada\",\"active\":\"maybe\"}"), 400, "invalidValue");
         assertError(scim.get("/Users/nobody"), 404, null);
         assertError(scim.get("/Nothing"), 404, null);
-        assertError(scim.send("POST", "/Bulk", "{}"), 501, null);
+        assertError(scim.send("POST", "/Bulk", "{}"), 400, "invalidSyntax");
         assertError(scim.get("/Users?cursor=forged"), 400, "invalidCursor");
         assertError(scim.get("/Users?cursor=&startIndex=1"), 400, "invalidValue");
         assertThat(scim.get("/Users/u1005").statusCode()).isEqualTo(200);
