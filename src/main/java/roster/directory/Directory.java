@@ -191,15 +191,11 @@ public final class Directory {
      * sequence expected: two people editing one user do not overwrite each other silently.
      */
     public User updateUser(String tenantId, String id, long expected, UnaryOperator<User> edit) {
-        return write(tenantId, false, w -> {
-            User current = w.readUsers(List.of(id)).stream().findFirst().orElseThrow(() -> new Failure.NotFound(Failure.Subject.USER, id));
+        return updateUser(tenantId, id, current -> {
             if (current.sequence() == null || current.sequence() != expected) {
                 throw new Failure.Conflict("$.sequence", "changed by someone else since you read it (now at " + current.sequence() + ")");
             }
-            User changed = edit.apply(current.with().passwordHash(null).sequence(null).build()).with().updatedAt(null).build();
-            if (changed.id() == null || !changed.id().equals(id)) throw new Failure.InvalidInput("$.id", "cannot be changed");
-            return single(w.putUsers(List.of(new UserWriter.Located("$", changed))), id, w);
-        });
+        }, edit);
     }
 
     /** Applies a JSON merge patch (RFC 7396) in canonical field names, the admin API's own wire, to a user. */
