@@ -35,6 +35,7 @@ import roster.directory.TenantWriter;
 import roster.fixture.FixtureReader;
 import roster.fixture.FixtureWriter;
 import roster.http.HttpServer;
+import roster.webhook.WebhookApi;
 import roster.model.Failure;
 
 /** The command line: serve, demo, load, export, doctor, version. */
@@ -53,7 +54,8 @@ public final class Roster implements Runnable {
                 EnosDialect.FRONT_END,
                 BizapiDialect.FRONT_END,
                 Console.frontEnd(adminToken),
-                ScimApi.FRONT_END));
+                ScimApi.FRONT_END,
+                WebhookApi.FRONT_END));
         if (settings.benchCeiling()) frontEnds.add(Ceiling.frontEnd(adminToken));
         frontEnds.add(ApiDocs.frontEnd(List.copyOf(frontEnds), version()));
         return frontEnds;

@@ -133,7 +133,7 @@ public final class AdminApi implements FrontEnd.Started {
                 },
                 this::putApp,
                 (ctx, id) -> directory.deleteApp(tenantOf(ctx), id),
-                (a, id) -> new App(id, a.secret(), a.name(), a.scopes(), a.vendor(), a.visibleTo()), App::id));
+                (a, id) -> new App(id, a.secret(), a.name(), a.scopes(), a.vendor(), a.visibleTo(), a.encryptKey(), a.verificationToken()), App::id));
 
         app.get(tenant + "/apps/{app}/tokens", ctx -> ctx.json(Map.of("items",
                 services.tokens().list(LONG_LIVED, appOf(ctx).app().id()).stream().map(AdminApi::tokenView).toList())));
@@ -262,7 +262,7 @@ public final class AdminApi implements FrontEnd.Started {
 
     private App putApp(Context ctx, App app) {
         directory.putApp(tenantOf(ctx), app);
-        return app.withSecret(null);
+        return app.withoutSecrets();
     }
 
     // ---- long-lived tokens (the kind the SCIM front end accepts as Bearer, beside those of /oauth2/token)

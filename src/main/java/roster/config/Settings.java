@@ -16,7 +16,8 @@ public record Settings(
         int rateLimitPerSecond,
         String secretKey,
         boolean benchCeiling,
-        boolean stderrIsTerminal) {
+        boolean stderrIsTerminal,
+        WebhookSettings webhooks) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -35,12 +36,44 @@ public record Settings(
                 parseCount("ROSTER_RATE_LIMIT", env.getOrDefault("ROSTER_RATE_LIMIT", "0")),
                 blankToNull(env.get("ROSTER_SECRET_KEY")),
                 "1".equals(env.get("ROSTER_BENCH_CEILING")),
-                "1".equals(env.get("ROSTER_STDERR_TTY")));
+                "1".equals(env.get("ROSTER_STDERR_TTY")),
+                WebhookSettings.fromEnvironment(env));
+    }
+
+    /**
+     * How webhooks are delivered. allowPrivate lets targets on loopback and private networks through (tests, a
+     * consumer on the same host); otherwise a subscription could reach internal services. Times in milliseconds:
+     * poll (how often a node looks for work), lease (how long a node owns a subscription without renewing it),
+     * timeout (one request), retryBase and retryMax (exponential backoff with jitter between them), pauseAfter (a
+     * subscription failing this long is paused), rotation (an old standard secret keeps signing this long).
+     */
+    public record WebhookSettings(boolean allowPrivate, long pollMillis, long leaseMillis, long timeoutMillis,
+                                  long retryBaseMillis, long retryMaxMillis, long pauseAfterMillis, long rotationMillis) {
+
+        public static final WebhookSettings DEFAULTS = new WebhookSettings(false, 500, 30_000, 10_000, 1_000, 300_000,
+                24 * 3_600_000L, 24 * 3_600_000L);
+
+        static WebhookSettings fromEnvironment(Map<String, String> env) {
+            WebhookSettings d = DEFAULTS;
+            return new WebhookSettings("1".equals(env.get("ROSTER_WEBHOOK_ALLOW_PRIVATE")),
+                    millis(env, "ROSTER_WEBHOOK_POLL_MS", d.pollMillis), millis(env, "ROSTER_WEBHOOK_LEASE_MS", d.leaseMillis),
+                    millis(env, "ROSTER_WEBHOOK_TIMEOUT_MS", d.timeoutMillis), millis(env, "ROSTER_WEBHOOK_RETRY_BASE_MS", d.retryBaseMillis),
+                    millis(env, "ROSTER_WEBHOOK_RETRY_MAX_MS", d.retryMaxMillis), millis(env, "ROSTER_WEBHOOK_PAUSE_AFTER_MS", d.pauseAfterMillis),
+                    millis(env, "ROSTER_WEBHOOK_ROTATION_MS", d.rotationMillis));
+        }
+
+        private static long millis(Map<String, String> env, String name, long fallback) {
+            String value = env.get(name);
+            if (value == null || value.isBlank()) return fallback;
+            long n = Long.parseLong(value.trim());
+            if (n <= 0) throw new IllegalArgumentException(name + " must be positive: " + value);
+            return n;
+        }
     }
 
     /** Settings for an embedded server (tests): the defaults but for what is given. */
     public static Settings of(String host, int port, Path dataDir, String jdbcUrl, String adminToken) {
-        return new Settings(host, port, dataDir, jdbcUrl, adminToken, 0, null, false, false);
+        return new Settings(host, port, dataDir, jdbcUrl, adminToken, 0, null, false, false, WebhookSettings.DEFAULTS);
     }
 
     /** The embedded database lives in the data folder unless ROSTER_DB names another one. */
@@ -55,11 +88,15 @@ public record Settings(
                 dataDir != null ? dataDir : this.dataDir,
                 jdbcUrl != null ? jdbcUrl : this.jdbcUrl,
                 adminToken != null ? adminToken : this.adminToken,
-                rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal);
+                rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks);
     }
 
     public Settings withRateLimit(int perSecond) {
-        return new Settings(host, port, dataDir, jdbcUrl, adminToken, perSecond, secretKey, benchCeiling, stderrIsTerminal);
+        return new Settings(host, port, dataDir, jdbcUrl, adminToken, perSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks);
+    }
+
+    public Settings withWebhooks(WebhookSettings newWebhooks) {
+        return new Settings(host, port, dataDir, jdbcUrl, adminToken, rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, newWebhooks);
     }
 
     private static int parsePort(String value) {

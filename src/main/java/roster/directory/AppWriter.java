@@ -4,6 +4,8 @@ import java.util.Set;
 import roster.crypto.Keys;
 import roster.crypto.SecretBox;
 import roster.model.App;
+import roster.model.App.EventKeys;
+import roster.model.CanonicalJson;
 import roster.model.Failure;
 import roster.model.VisibleTo;
 import roster.store.Apps;
@@ -39,5 +41,37 @@ final class AppWriter {
         for (int i = 0; i < visible.departments().size(); i++) w.requireDepartment(visible.departments().get(i), path + ".visible_to.departments[" + i + "]");
         for (int i = 0; i < visible.users().size(); i++) w.requireUser(visible.users().get(i), path + ".visible_to.users[" + i + "]");
         Apps.upsert(w.tx, w.tenantId, app, secret, w.clock.millis());
+        if (app.encryptKey() != null || app.verificationToken() != null) putEventKeys(path, app);
+    }
+
+    /** The event keys given replace the stored ones; one left out keeps its stored value, "" clears it. */
+    private void putEventKeys(String path, App app) {
+        Validation.text(path + ".encrypt_key", app.encryptKey(), 256);
+        Validation.text(path + ".verification_token", app.verificationToken(), 256);
+        EventKeys old = eventKeys(w.tx, secrets, app.id());
+        EventKeys keys = new EventKeys(app.encryptKey() != null ? app.encryptKey() : old.encryptKey(),
+                app.verificationToken() != null ? app.verificationToken() : old.verificationToken());
+        Apps.putEventKeys(w.tx, app.id(), secrets.seal(app.id() + EVENT_KEYS, json(keys)));
+    }
+
+    /** Sealed under the app id and this suffix, so that the sealed keys never open as the app's secret. */
+    private static final String EVENT_KEYS = "#event-keys";
+
+    static EventKeys eventKeys(roster.store.Tx tx, SecretBox secrets, String appId) {
+        return Apps.eventKeys(tx, appId)
+                .map(sealed -> CanonicalJson.convert(json(secrets.open(appId + EVENT_KEYS, sealed)), EventKeys.class, "$"))
+                .orElse(new EventKeys("", ""));
+    }
+
+    private static String json(EventKeys keys) {
+        return CanonicalJson.MAPPER.valueToTree(keys).toString();
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode json(String text) {
+        try {
+            return CanonicalJson.MAPPER.readTree(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("corrupt sealed event keys", e);
+        }
     }
 }

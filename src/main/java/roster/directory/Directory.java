@@ -62,6 +62,11 @@ public final class Directory {
         return new Directory(db, secrets, clock, scopes, actor);
     }
 
+    /** Webhook subscriptions and their delivery state; rotationMillis: how long a replaced secret keeps signing. */
+    public Subscriptions subscriptions(long rotationMillis) {
+        return new Subscriptions(db, secrets, clock, rotationMillis);
+    }
+
     /** Runs work on one tenant in one write transaction, then finishes the writer (checks, counters). */
     public <T> T write(String tenantId, boolean createTenant, Function<TenantWriter, T> work) {
         return db.write(tx -> {

@@ -98,7 +98,7 @@ public final class UserWriter {
                     .statusChangedAt(statusChangedAt).sequence(seq).password(null).build();
             rows.add(new Users.Stored(user, seq, hash));
             changes.add(new Changes.Row(seq, user.id(), user.num(), false, now, w.actor,
-                    w.actor == null ? null : changedFields(before.get(user.id()), user)));
+                    w.actor == null ? null : changedFields(before.get(user.id()), user), old == null, acsDigest(user)));
             if (old != null) w.count(old.num(), old.status(), -1);
             w.count(user.num(), user.status(), +1);
             if (old == null) w.summary().created++; else w.summary().updated++;
@@ -212,6 +212,16 @@ public final class UserWriter {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** What the change left of the card and face, for webhooks that tell an access-control change from others. */
+    static String acsDigest(User settled) {
+        return acsDigest(settled.acs().card(), settled.acs().face());
+    }
+
+    static String acsDigest(Integer card, Face face) {
+        String text = card + "|" + (face == null ? "-" : face.type() + ":" + Base64.getEncoder().encodeToString(Keys.sha256(face.data())));
+        return Base64.getEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(Keys.sha256(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 12));
     }
 
     private void checkReferences(List<Located> users) {

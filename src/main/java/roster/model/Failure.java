@@ -11,7 +11,7 @@ public abstract sealed class Failure extends RuntimeException
     public enum Kind { INVALID_INPUT, CONFLICT, NOT_FOUND, UNAUTHORIZED, FORBIDDEN, RATE_LIMITED, INVALID_CURSOR, BUSY, REFUSED, INTERNAL }
 
     /** What a lookup did not find. */
-    public enum Subject { TENANT, USER, DEPARTMENT, ACCESS_GROUP, APP, ENDPOINT }
+    public enum Subject { TENANT, USER, DEPARTMENT, ACCESS_GROUP, APP, ENDPOINT, WEBHOOK }
 
     private Failure(String message, Throwable cause) {
         // refusals are answers, not faults: no stack trace is recorded (an internal failure keeps its cause's)

@@ -49,6 +49,16 @@ public final class Apps {
                 .execute();
     }
 
+    /** The app's event keys (encrypt key, verification token), sealed as one JSON object; see AppWriter. */
+    public static Optional<String> eventKeys(Tx tx, String appId) {
+        return tx.h.createQuery("SELECT event_keys_sealed FROM apps WHERE id = ?").bind(0, appId).mapTo(String.class).findOne()
+                .filter(java.util.Objects::nonNull);
+    }
+
+    public static void putEventKeys(Tx tx, String appId, String sealed) {
+        tx.h.createUpdate("UPDATE apps SET event_keys_sealed = ? WHERE id = ?").bind(0, sealed).bind(1, appId).execute();
+    }
+
     /** Removes an app and its tokens; false when the tenant has no such app. */
     public static boolean delete(Tx tx, String tenantId, String appId) {
         if (tx.h.createUpdate("DELETE FROM apps WHERE tenant_id = ? AND id = ?").bind(0, tenantId).bind(1, appId).execute() == 0) return false;

@@ -7,18 +7,47 @@ public final class Changes {
 
     private Changes() {}
 
-    /** actor and fields (the names of the fields changed, comma-separated) are null unless the write named its actor. */
-    public record Row(long seq, String userId, long userNum, boolean deleted, long changedAt, String actor, String fields) {
+    /**
+     * actor and fields (the names of the fields changed, comma-separated) are null unless the write named its actor.
+     * created: the user did not exist before this change; acsDigest: a digest of its card and face after it (null
+     * for a deletion), so that a change that touched them can be told from one that did not (webhooks).
+     */
+    public record Row(long seq, String userId, long userNum, boolean deleted, long changedAt, String actor, String fields,
+                      boolean created, String acsDigest) {
         public Row(long seq, String userId, long userNum, boolean deleted, long changedAt) {
-            this(seq, userId, userNum, deleted, changedAt, null, null);
+            this(seq, userId, userNum, deleted, changedAt, null, null, false, null);
+        }
+
+        public Row(long seq, String userId, long userNum, boolean deleted, long changedAt, String actor, String fields) {
+            this(seq, userId, userNum, deleted, changedAt, actor, fields, false, null);
         }
     }
 
     public static void record(Tx tx, String tenantId, List<Row> rows) {
         if (rows.isEmpty()) return;
-        var batch = tx.h.prepareBatch("INSERT INTO user_changes (tenant_id, seq, user_id, user_num, deleted, changed_at, actor, changed_fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-        for (Row r : rows) batch.add(tenantId, r.seq(), r.userId(), r.userNum(), r.deleted() ? 1 : 0, r.changedAt(), r.actor(), r.fields());
+        var batch = tx.h.prepareBatch("INSERT INTO user_changes (tenant_id, seq, user_id, user_num, deleted, changed_at, actor, changed_fields, "
+                + "created, acs_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        for (Row r : rows) batch.add(tenantId, r.seq(), r.userId(), r.userNum(), r.deleted() ? 1 : 0, r.changedAt(), r.actor(), r.fields(),
+                r.created() ? 1 : 0, r.acsDigest());
         batch.execute();
+    }
+
+    /** The changes after a sequence with what webhooks need to tell their kind: created, and the card and face digest. */
+    public static List<Row> withKinds(Tx tx, String tenantId, long afterSequence, int limit) {
+        return tx.h.createQuery("SELECT seq, user_id, user_num, deleted, changed_at, created, acs_digest FROM user_changes "
+                        + "WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?")
+                .bind(0, tenantId).bind(1, afterSequence).bind(2, limit)
+                .map((rs, ctx) -> new Row(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getInt(4) == 1, rs.getLong(5), null, null,
+                        rs.getInt(6) == 1, rs.getString(7)))
+                .list();
+    }
+
+    /** The card and face digest the user's change before seq left (null when there was none, or it was a deletion);
+     * a move of the user's department leaves no digest and is passed over. */
+    public static String acsDigestBefore(Tx tx, String tenantId, String userId, long seq) {
+        return tx.h.createQuery("SELECT acs_digest FROM user_changes WHERE tenant_id = ? AND user_id = ? AND seq < ? "
+                        + "AND (deleted = 1 OR acs_digest IS NOT NULL) ORDER BY seq DESC LIMIT 1")
+                .bind(0, tenantId).bind(1, userId).bind(2, seq).mapTo(String.class).findOne().orElse(null);
     }
 
     public static List<Row> after(Tx tx, String tenantId, long afterSequence, int limit) {

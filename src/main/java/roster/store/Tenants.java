@@ -61,7 +61,7 @@ public final class Tenants {
     public static boolean delete(Tx tx, String id) {
         if (tx.h.createUpdate("DELETE FROM tenants WHERE id = ?").bind(0, id).execute() == 0) return false;
         for (String table : List.of("departments", "access_groups", "users", "user_departments", "user_groups",
-                "user_faces", "user_changes", "user_counts", "apps", "tokens")) {
+                "user_faces", "user_changes", "user_counts", "apps", "tokens", "webhooks", "webhook_deliveries")) {
             tx.h.createUpdate("DELETE FROM " + table + " WHERE tenant_id = ?").bind(0, id).execute();
         }
         return true;

@@ -1,0 +1,274 @@
+package roster.webhook;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import roster.config.Settings.WebhookSettings;
+import roster.crypto.Keys;
+import roster.directory.Subscriptions;
+import roster.directory.Subscriptions.Active;
+import roster.directory.Subscriptions.Change;
+import roster.model.App;
+import roster.model.TenantApp;
+import roster.model.User;
+import roster.model.Webhook;
+
+/**
+ * Delivers every subscription from the change feed. A poller looks for subscriptions with work (changes past
+ * their position, a URL to verify) that no other node holds, takes each one's lease in the database and hands it
+ * to a thread of its own, so that a slow consumer only slows its own subscription. That thread sends the changes
+ * one at a time in sequence order and moves the position on after each 2xx (at least once: a node killed after
+ * sending and before saving sends that event again, under the same id). A failure (timeout, connection error,
+ * non-2xx, a redirect: none is followed) lets the lease go and sets the next attempt after an exponential backoff
+ * with jitter; failing for pauseAfter pauses the subscription. No transaction is open while a consumer is called.
+ */
+final class Deliverer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Deliverer.class);
+    private static final int BATCH = 100;
+    private static final int EXCERPT = 512;
+
+    private final Subscriptions subscriptions;
+    private final WebhookSettings settings;
+    private final FeishuFormat feishu;
+    private final Clock clock;
+    /** This process, as lease holder; a restarted process is a new node and waits for its old leases to expire. */
+    private final String node = UUID.randomUUID().toString();
+    private final HttpClient http;
+    private final ScheduledExecutorService poller;
+    private final ExecutorService workers;
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    Deliverer(Subscriptions subscriptions, WebhookSettings settings, FeishuFormat feishu, Clock clock) {
+        this.subscriptions = subscriptions;
+        this.settings = settings;
+        this.feishu = feishu;
+        this.clock = clock;
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newCachedThreadPool(r -> daemon(r, "roster-webhook-" + n.incrementAndGet()));
+        this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofMillis(settings.timeoutMillis())).executor(workers).build();
+        this.poller = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "roster-webhook-poller"));
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    Deliverer start() {
+        poller.scheduleWithFixedDelay(this::poll, settings.pollMillis(), settings.pollMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    private void poll() {
+        try {
+            for (Subscriptions.Due due : subscriptions.due(node, 100)) {
+                String key = due.tenantId() + "/" + due.id();
+                if (closed || !running.add(key)) continue;
+                workers.execute(() -> {
+                    try {
+                        run(due);
+                    } catch (RuntimeException e) {
+                        log.warn("webhook {} of tenant {}: delivery stopped: {}", due.id(), due.tenantId(), e.toString());
+                        try {
+                            subscriptions.release(due.tenantId(), due.id(), node);
+                        } catch (RuntimeException ignored) {
+                            // the lease expires by itself
+                        }
+                    } finally {
+                        running.remove(key);
+                    }
+                });
+            }
+        } catch (RuntimeException e) {
+            if (!closed) log.warn("webhook poll failed: {}", e.toString());
+        }
+    }
+
+    /** Delivers one subscription until it has nothing left, fails, loses its lease or the server stops. */
+    private void run(Subscriptions.Due due) {
+        Optional<Active> claimed = subscriptions.claim(due.tenantId(), due.id(), node, settings.leaseMillis());
+        if (claimed.isEmpty()) return;
+        Active active = claimed.get();
+        long leaseUntil = clock.millis() + settings.leaseMillis();
+        Webhook w = active.webhook();
+        Feishu app = w.format() == Webhook.Format.FEISHU ? feishuApp(active) : null;
+        if (w.format() == Webhook.Format.FEISHU && app == null) {
+            failed(active, null, new Attempt(0, 0, null, "the app " + w.app() + " no longer exists"));
+            return;
+        }
+        if (active.verifyPending()) {
+            String challenge = Keys.randomToken(16);
+            var wire = FeishuFormat.wire(FeishuFormat.challenge(challenge, app.keys()), app.keys(), clock.instant().getEpochSecond());
+            Message m = new Message("url_verification", "url_verification", w.position(), wire.getKey(), wire.getValue());
+            Attempt a = send(w.url(), m);
+            if (a.ok() && !a.answer().contains(challenge)) a = new Attempt(a.status(), a.latencyMs(), a.answer(), "the answer does not echo the challenge");
+            if (!a.ok()) {
+                failed(active, m, a);
+                return;
+            }
+            subscriptions.verified(active.tenantId(), w.id(), node, delivery(m, a));
+        }
+        long position = w.position();
+        while (!closed) {
+            List<Change> changes = subscriptions.changes(active.tenantId(), position, BATCH);
+            if (changes.isEmpty()) break;
+            long passed = position;
+            for (Change c : changes) {
+                Message m = message(active, app, c);
+                if (m == null) {
+                    passed = c.sequence();
+                    continue;
+                }
+                if (clock.millis() + settings.timeoutMillis() * 2 > leaseUntil) { // renew before a slow answer could outlive it
+                    if (subscriptions.claim(active.tenantId(), w.id(), node, settings.leaseMillis()).isEmpty()) return;
+                    leaseUntil = clock.millis() + settings.leaseMillis();
+                }
+                Attempt a = send(w.url(), m);
+                if (!a.ok() && closed) break; // cut off by the server stopping: not the consumer's failure
+                if (!a.ok()) {
+                    if (passed > position) subscriptions.advance(active.tenantId(), w.id(), node, passed, settings.leaseMillis(), null);
+                    failed(active, m, a);
+                    return;
+                }
+                if (!subscriptions.advance(active.tenantId(), w.id(), node, c.sequence(), settings.leaseMillis(), delivery(m, a))) return;
+                leaseUntil = clock.millis() + settings.leaseMillis();
+                position = passed = c.sequence();
+                if (closed) break;
+            }
+            if (passed > position) {
+                if (!subscriptions.advance(active.tenantId(), w.id(), node, passed, settings.leaseMillis(), null)) return;
+                position = passed;
+            }
+        }
+        subscriptions.release(active.tenantId(), w.id(), node);
+    }
+
+    /** A feishu subscription's app (its ids, visibility) and event keys. */
+    private record Feishu(TenantApp app, App.EventKeys keys) {}
+
+    private Feishu feishuApp(Active active) {
+        return subscriptions.app(active.webhook().app()).filter(a -> a.tenantId().equals(active.tenantId()))
+                .map(a -> new Feishu(a, subscriptions.eventKeys(a.app().id()))).orElse(null);
+    }
+
+    /** The request for a change, or null when this subscription does not want it. */
+    private Message message(Active active, Feishu app, Change c) {
+        Webhook w = active.webhook();
+        String eventId = eventId(active.tenantId(), w.id(), c.sequence());
+        long now = clock.instant().getEpochSecond();
+        if (w.format() == Webhook.Format.STANDARD) {
+            String type = StandardFormat.type(c);
+            if (!w.events().contains(type)) return null;
+            String msgId = "msg_" + eventId;
+            byte[] body = StandardFormat.body(active.tenantId(), c);
+            return new Message(msgId, type, c.sequence(), body, StandardFormat.headers(msgId, now, body, active.secrets()));
+        }
+        // feishu: acs.user.updated_v1 for changes of the card or the face, of users the app can see
+        if (c.deleted() || !c.acsTouched() || !w.events().contains(c.created() ? "user.created" : "user.updated")) return null;
+        User user = c.user() != null ? c.user() : subscriptions.current(active.tenantId(), c.userId()).orElse(null);
+        if (user == null || !subscriptions.visible(active.tenantId(), app.app().app(), c.userId())) return null;
+        byte[] plain = feishu.event(app.app(), user, app.keys(), eventId, c.changedAt().toEpochMilli());
+        var wire = FeishuFormat.wire(plain, app.keys(), now);
+        return new Message(eventId, FeishuFormat.EVENT_TYPE, c.sequence(), wire.getKey(), wire.getValue());
+    }
+
+    /** The same id for every attempt of one change to one subscription, so that a consumer can drop repeats. */
+    static String eventId(String tenantId, String webhookId, long sequence) {
+        byte[] digest = Keys.sha256((tenantId + "\u0000" + webhookId + "\u0000" + sequence).getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(digest, 0, 16);
+    }
+
+    private record Attempt(int status, long latencyMs, String answer, String error) {
+        boolean ok() {
+            return error == null && status >= 200 && status < 300;
+        }
+    }
+
+    private Attempt send(String url, Message m) {
+        String refusal = Targets.refusal(url, settings.allowPrivate());
+        if (refusal != null) return new Attempt(0, 0, null, "target refused: " + refusal);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMillis(settings.timeoutMillis()))
+                .header("User-Agent", "Roster-Webhooks").POST(HttpRequest.BodyPublishers.ofByteArray(m.body()));
+        m.headers().forEach(request::header);
+        long start = System.nanoTime();
+        try {
+            HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            String answer;
+            try (InputStream in = response.body()) {
+                answer = new String(in.readNBytes(EXCERPT), StandardCharsets.UTF_8);
+            }
+            long latency = (System.nanoTime() - start) / 1_000_000;
+            int status = response.statusCode();
+            return new Attempt(status, latency, answer, status >= 200 && status < 300 ? null : "HTTP " + status
+                    + (status >= 300 && status < 400 ? " (redirects are not followed)" : ""));
+        } catch (HttpTimeoutException e) {
+            return new Attempt(0, (System.nanoTime() - start) / 1_000_000, null, "timeout after " + settings.timeoutMillis() + " ms");
+        } catch (ConnectException e) {
+            return new Attempt(0, (System.nanoTime() - start) / 1_000_000, null, "connection refused");
+        } catch (IOException e) {
+            return new Attempt(0, (System.nanoTime() - start) / 1_000_000, null, "connection error: " + e.getClass().getSimpleName());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Attempt(0, (System.nanoTime() - start) / 1_000_000, null, "interrupted: the server is stopping");
+        }
+    }
+
+    private Webhook.Delivery delivery(Message m, Attempt a) {
+        return new Webhook.Delivery(0, m.eventId(), m.eventType(), m.sequence(), clock.instant(), a.status(), a.latencyMs(),
+                a.answer(), a.error());
+    }
+
+    private void failed(Active active, Message m, Attempt a) {
+        Webhook w = active.webhook();
+        long delay = backoff(active.attempts());
+        log.warn("webhook {} of tenant {}: {}; next attempt in {} ms", w.id(), active.tenantId(), a.error(), delay);
+        Message logged = m != null ? m : new Message("-", "-", w.position(), new byte[0], Map.of());
+        subscriptions.failed(active.tenantId(), w.id(), node, clock.millis() + delay, delivery(logged, a), settings.pauseAfterMillis());
+    }
+
+    /** Exponential backoff with jitter: base·2^attempts capped at max, then a random point in its upper half. */
+    long backoff(int attempts) {
+        long ceiling = settings.retryBaseMillis() << Math.min(attempts, 30);
+        if (ceiling <= 0 || ceiling > settings.retryMaxMillis()) ceiling = settings.retryMaxMillis();
+        return ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        poller.shutdownNow();
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
