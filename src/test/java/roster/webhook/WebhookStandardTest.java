@@ -46,6 +46,10 @@ class WebhookStandardTest {
     }
 
     static JsonNode subscribe(String id, String url, String extra) {
+        return subscribeOn(server, id, url, extra);
+    }
+
+    static JsonNode subscribeOn(TestServer server, String id, String url, String extra) {
         HttpResponse<String> created = server.admin("POST", "/admin/v1/tenants/acme/webhooks",
                 "{\"id\":\"" + id + "\",\"url\":\"" + url + "\",\"format\":\"standard\",\"secret\":\"" + SECRET + "\"" + extra + "}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
