@@ -100,13 +100,14 @@ public final class Subscriptions {
     }
 
     /**
-     * After a delivery (logged, when given) or changes passed over: the position moves on and the lease is
-     * renewed, in one transaction. False when this node lost the lease.
+     * After deliveries (logged) or changes passed over: the position moves on and the lease is renewed, in one
+     * transaction. False when this node lost the lease.
      */
-    public boolean advance(String tenantId, String id, String node, long position, long leaseMillis, Webhook.Delivery delivery) {
+    public boolean advance(String tenantId, String id, String node, long position, long leaseMillis, List<Webhook.Delivery> deliveries) {
         return db.write(tx -> {
             if (!Webhooks.advance(tx, tenantId, id, node, position, clock.millis() + leaseMillis)) return false;
-            if (delivery != null) Webhooks.log(tx, tenantId, id, delivery, LOG_KEEP);
+            int from = Math.max(0, deliveries.size() - LOG_KEEP);
+            for (Webhook.Delivery d : deliveries.subList(from, deliveries.size())) Webhooks.log(tx, tenantId, id, d, LOG_KEEP);
             return true;
         });
     }
@@ -136,7 +137,8 @@ public final class Subscriptions {
      */
     public record Change(long sequence, String userId, boolean deleted, boolean created, boolean acsTouched, Instant changedAt, User user) {}
 
-    public List<Change> changes(String tenantId, long after, int limit) {
+    /** acs: tell whether each change touched the card or face (a lookup per change; only the feishu format needs it). */
+    public List<Change> changes(String tenantId, long after, int limit, boolean acs) {
         return db.read(tx -> {
             List<Changes.Row> rows = Changes.withKinds(tx, tenantId, after, limit);
             Map<Long, User> latest = Users.bySequences(tx, tenantId,
@@ -144,7 +146,7 @@ public final class Subscriptions {
             List<Change> out = new ArrayList<>(rows.size());
             for (Changes.Row r : rows) {
                 boolean touched = false;
-                if (!r.deleted() && r.acsDigest() != null) {
+                if (acs && !r.deleted() && r.acsDigest() != null) {
                     String before = r.created() ? NO_ACS : Changes.acsDigestBefore(tx, tenantId, r.userId(), r.seq());
                     touched = !Objects.equals(before == null ? NO_ACS : before, r.acsDigest());
                 }

@@ -116,7 +116,6 @@ final class Deliverer implements AutoCloseable {
         Optional<Active> claimed = subscriptions.claim(due.tenantId(), due.id(), node, settings.leaseMillis());
         if (claimed.isEmpty()) return;
         Active active = claimed.get();
-        long leaseUntil = clock.millis() + settings.leaseMillis();
         Webhook w = active.webhook();
         Feishu app = w.format() == Webhook.Format.FEISHU ? feishuApp(active) : null;
         if (w.format() == Webhook.Format.FEISHU && app == null) {
@@ -136,38 +135,74 @@ final class Deliverer implements AutoCloseable {
             subscriptions.verified(active.tenantId(), w.id(), node, delivery(m, a));
         }
         long position = w.position();
+        // the position is saved every FLUSH_EVERY events or FLUSH_MILLIS, not after each one: a write per event
+        // would cost more than the request itself; a node killed in between sends those events again (same ids)
+        Progress progress = new Progress(active, position);
         while (!closed) {
-            List<Change> changes = subscriptions.changes(active.tenantId(), position, BATCH);
+            List<Change> changes = subscriptions.changes(active.tenantId(), progress.passed, BATCH, w.format() == Webhook.Format.FEISHU);
             if (changes.isEmpty()) break;
-            long passed = position;
             for (Change c : changes) {
                 Message m = message(active, app, c);
                 if (m == null) {
-                    passed = c.sequence();
+                    progress.passed = c.sequence();
                     continue;
                 }
-                if (clock.millis() + settings.timeoutMillis() * 2 > leaseUntil) { // renew before a slow answer could outlive it
+                if (clock.millis() + settings.timeoutMillis() * 2 > progress.leaseUntil) { // renew before a slow answer could outlive it
+                    if (!progress.flush()) return;
                     if (subscriptions.claim(active.tenantId(), w.id(), node, settings.leaseMillis()).isEmpty()) return;
-                    leaseUntil = clock.millis() + settings.leaseMillis();
+                    progress.leaseUntil = clock.millis() + settings.leaseMillis();
                 }
                 Attempt a = send(w.url(), m);
                 if (!a.ok() && closed) break; // cut off by the server stopping: not the consumer's failure
                 if (!a.ok()) {
-                    if (passed > position) subscriptions.advance(active.tenantId(), w.id(), node, passed, settings.leaseMillis(), null);
-                    failed(active, m, a);
+                    if (progress.flush()) failed(active, m, a);
                     return;
                 }
-                if (!subscriptions.advance(active.tenantId(), w.id(), node, c.sequence(), settings.leaseMillis(), delivery(m, a))) return;
-                leaseUntil = clock.millis() + settings.leaseMillis();
-                position = passed = c.sequence();
+                progress.delivered(c.sequence(), delivery(m, a));
+                if (progress.due() && !progress.flush()) return;
                 if (closed) break;
             }
-            if (passed > position) {
-                if (!subscriptions.advance(active.tenantId(), w.id(), node, passed, settings.leaseMillis(), null)) return;
-                position = passed;
-            }
         }
-        subscriptions.release(active.tenantId(), w.id(), node);
+        if (progress.flush()) subscriptions.release(active.tenantId(), w.id(), node);
+    }
+
+    private static final int FLUSH_EVERY = 50;
+    private static final long FLUSH_MILLIS = 200;
+
+    /** What a run delivered (or passed over) since the position was last saved. */
+    private final class Progress {
+        final Active active;
+        long saved;
+        long passed;
+        long leaseUntil;
+        long savedAt = clock.millis();
+        final List<Webhook.Delivery> log = new java.util.ArrayList<>();
+
+        Progress(Active active, long position) {
+            this.active = active;
+            this.saved = this.passed = position;
+            this.leaseUntil = clock.millis() + settings.leaseMillis();
+        }
+
+        void delivered(long sequence, Webhook.Delivery d) {
+            passed = sequence;
+            log.add(d);
+        }
+
+        boolean due() {
+            return log.size() >= FLUSH_EVERY || clock.millis() - savedAt >= FLUSH_MILLIS;
+        }
+
+        /** Saves the position (and renews the lease); false when the lease was lost. */
+        boolean flush() {
+            if (passed == saved && log.isEmpty()) return true;
+            if (!subscriptions.advance(active.tenantId(), active.webhook().id(), node, passed, settings.leaseMillis(), log)) return false;
+            saved = passed;
+            savedAt = clock.millis();
+            leaseUntil = savedAt + settings.leaseMillis();
+            log.clear();
+            return true;
+        }
     }
 
     /** A feishu subscription's app (its ids, visibility) and event keys. */
