@@ -82,6 +82,7 @@ final class Deliverer implements AutoCloseable {
     }
 
     Deliverer start() {
+        log.info("webhook deliverer started as node {}", node); // the lease holder's name in the webhooks table
         poller.scheduleWithFixedDelay(this::poll, settings.pollMillis(), settings.pollMillis(), TimeUnit.MILLISECONDS);
         return this;
     }

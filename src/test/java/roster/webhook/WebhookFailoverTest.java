@@ -25,7 +25,7 @@ import roster.TestServer;
 class WebhookFailoverTest {
 
     /** roster serve as its own process, with webhook settings for a quick takeover (a 4 s lease). */
-    record Node(Process process, TestServer.Client client) {
+    record Node(Process process, TestServer.Client client, Path log) {
         static Node start(TestServer.Database db) throws IOException {
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"), "roster.Roster", "serve", "--data=" + db.dataDir()));
@@ -38,14 +38,20 @@ class WebhookFailoverTest {
             pb.environment().put("ROSTER_WEBHOOK_LEASE_MS", "4000");
             pb.environment().put("ROSTER_WEBHOOK_TIMEOUT_MS", "2000");
             pb.environment().put("ROSTER_WEBHOOK_RETRY_MAX_MS", "500");
-            pb.redirectError(db.dataDir().resolve("serve-" + System.nanoTime() + ".log").toFile());
+            Path log = db.dataDir().resolve("serve-" + System.nanoTime() + ".log");
+            pb.redirectError(log.toFile());
             Process p = pb.start();
             String ready = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
             if (ready == null || !ready.startsWith("Roster listening on ")) {
                 p.destroyForcibly();
                 throw new IllegalStateException("serve did not start: " + ready);
             }
-            return new Node(p, new TestServer.Client(ready.substring("Roster listening on ".length()).trim()));
+            return new Node(p, new TestServer.Client(ready.substring("Roster listening on ".length()).trim()), log);
+        }
+
+        /** Whether this process is the node named (its log names its node id at start). */
+        boolean is(String nodeId) throws IOException {
+            return java.nio.file.Files.readString(log).contains(nodeId);
         }
 
         void kill() throws InterruptedException {
@@ -54,14 +60,27 @@ class WebhookFailoverTest {
         }
     }
 
+    /** The node holding the subscription's lease now, read from the database. */
+    static String leaseOwner(TestServer.Database db) throws Exception {
+        String url = db.jdbcUrl() != null ? db.jdbcUrl() : "jdbc:sqlite:" + db.dataDir().resolve("roster.db");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+             var rs = c.createStatement().executeQuery("SELECT lease_owner FROM webhooks WHERE lease_until > "
+                     + System.currentTimeMillis())) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
     @Test
     void anotherNodeDeliversTheRestAfterTheDeliveringOneIsKilled() throws Exception {
         TestServer.Database db = TestServer.freshDatabase();
         Node first = null, second = null;
+        var starting = java.util.concurrent.Executors.newFixedThreadPool(2);
         try (Receiver receiver = new Receiver()) {
-            long[] delay = {60};
-            receiver.answer = r -> new Receiver.Answer(200, "{}", delay[0]);
-            first = Node.start(db);
+            receiver.answer = r -> new Receiver.Answer(200, "{}", 100);
+            var a = starting.submit(() -> Node.start(db));
+            var b = starting.submit(() -> Node.start(db));
+            first = a.get();
+            second = b.get();
             assertThat(first.client().admin("POST", "/admin/v1/tenants", "{\"id\":\"t\"}").statusCode()).isEqualTo(201);
             HttpResponse<String> created = first.client().admin("POST", "/admin/v1/tenants/t/webhooks", "{\"id\":\"h\",\"url\":\""
                     + receiver.url() + "\",\"format\":\"standard\",\"secret\":\"" + WebhookStandardTest.SECRET + "\"}");
@@ -70,19 +89,28 @@ class WebhookFailoverTest {
             for (int i = 0; i < n; i++) {
                 assertThat(first.client().admin("POST", "/admin/v1/tenants/t/users", "{\"id\":\"k" + i + "\"}").statusCode()).isEqualTo(201);
             }
-            Receiver.await("the first node delivering", Duration.ofSeconds(20), () -> WebhookStandardTest.distinct(receiver).size() >= 5);
-            delay[0] = 700; // slow (within the 2 s timeout) while the second process starts, so that the first is killed mid-way
-            second = Node.start(db); // the first still holds the lease: the second waits
-            first.kill();
-            delay[0] = 20;
+            Receiver.await("delivery under way", Duration.ofSeconds(30), () -> WebhookStandardTest.distinct(receiver).size() >= 5);
+            String owner = null;
+            for (int i = 0; i < 100 && owner == null; i++) {
+                owner = leaseOwner(db);
+                if (owner == null) Thread.sleep(20);
+            }
+            assertThat(owner).as("a node holds the lease while delivering").isNotNull();
+            Node delivering = first.is(owner) ? first : second;
+            Node other = delivering == first ? second : first;
+            assertThat(delivering.is(owner)).isTrue();
+            delivering.kill();
             int atKill = WebhookStandardTest.distinct(receiver).size();
             assertThat(atKill).as("killed mid-delivery").isLessThan(n);
+            receiver.answer = r -> new Receiver.Answer(200, "{}", 0);
             Receiver.await("every event", Duration.ofSeconds(60), () -> WebhookStandardTest.distinct(receiver).size() >= n);
+            assertThat(other.process().isAlive()).isTrue();
             List<String> ids = WebhookStandardTest.distinct(receiver).stream()
                     .map(r -> WebhookStandardTest.verified(r, WebhookStandardTest.SECRET).at("/data/id").asText()).toList();
             assertThat(ids).containsExactlyElementsOf(IntStream.range(0, n).mapToObj(i -> "k" + i).toList());
-            // repeats (the event in flight at the kill, an answer that came after a timeout) carry the same webhook-id
+            // repeats (the events after the last saved position of the killed node) carry the same webhook-id
         } finally {
+            starting.shutdownNow();
             if (first != null) first.kill();
             if (second != null) second.kill();
             TestServer.dropDatabase(db);
