@@ -35,6 +35,7 @@ import roster.directory.TenantWriter;
 import roster.fixture.FixtureReader;
 import roster.fixture.FixtureWriter;
 import roster.http.HttpServer;
+import roster.ldap.LdapFrontEnd;
 import roster.model.Failure;
 
 /** The command line: serve, demo, load, export, doctor, version. */
@@ -53,7 +54,8 @@ public final class Roster implements Runnable {
                 EnosDialect.FRONT_END,
                 BizapiDialect.FRONT_END,
                 Console.frontEnd(adminToken),
-                ScimApi.FRONT_END));
+                ScimApi.FRONT_END,
+                LdapFrontEnd.FRONT_END));
         if (settings.benchCeiling()) frontEnds.add(Ceiling.frontEnd(adminToken));
         frontEnds.add(ApiDocs.frontEnd(List.copyOf(frontEnds), version()));
         return frontEnds;
@@ -114,6 +116,7 @@ public final class Roster implements Runnable {
             String token = adminToken(settings, System.out);
             Running running = Running.start(settings, token);
             System.out.println("Roster listening on " + running.url());
+            running.server().frontEnds().forEach(f -> f.listening().ifPresent(System.out::println));
             System.out.flush();
             running.awaitStop(() -> {});
             return 0;

@@ -16,9 +16,11 @@ public record Settings(
         int rateLimitPerSecond,
         String secretKey,
         boolean benchCeiling,
-        boolean stderrIsTerminal) {
+        boolean stderrIsTerminal,
+        Integer ldapPort) {
 
     public static final int DEFAULT_PORT = 8080;
+    public static final int DEFAULT_LDAP_PORT = 3890;
 
     public static Settings fromEnvironment() {
         return fromEnvironment(System.getenv());
@@ -35,12 +37,13 @@ public record Settings(
                 parseCount("ROSTER_RATE_LIMIT", env.getOrDefault("ROSTER_RATE_LIMIT", "0")),
                 blankToNull(env.get("ROSTER_SECRET_KEY")),
                 "1".equals(env.get("ROSTER_BENCH_CEILING")),
-                "1".equals(env.get("ROSTER_STDERR_TTY")));
+                "1".equals(env.get("ROSTER_STDERR_TTY")),
+                parseLdapPort(env.getOrDefault("ROSTER_LDAP_PORT", String.valueOf(DEFAULT_LDAP_PORT))));
     }
 
-    /** Settings for an embedded server (tests): the defaults but for what is given. */
+    /** Settings for an embedded server (tests): the defaults but for what is given; no LDAP listener. */
     public static Settings of(String host, int port, Path dataDir, String jdbcUrl, String adminToken) {
-        return new Settings(host, port, dataDir, jdbcUrl, adminToken, 0, null, false, false);
+        return new Settings(host, port, dataDir, jdbcUrl, adminToken, 0, null, false, false, null);
     }
 
     /** The embedded database lives in the data folder unless ROSTER_DB names another one. */
@@ -55,11 +58,16 @@ public record Settings(
                 dataDir != null ? dataDir : this.dataDir,
                 jdbcUrl != null ? jdbcUrl : this.jdbcUrl,
                 adminToken != null ? adminToken : this.adminToken,
-                rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal);
+                rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, ldapPort);
     }
 
     public Settings withRateLimit(int perSecond) {
-        return new Settings(host, port, dataDir, jdbcUrl, adminToken, perSecond, secretKey, benchCeiling, stderrIsTerminal);
+        return new Settings(host, port, dataDir, jdbcUrl, adminToken, perSecond, secretKey, benchCeiling, stderrIsTerminal, ldapPort);
+    }
+
+    /** The LDAP port: null turns the LDAP listener off, 0 picks a free port. */
+    public Settings withLdapPort(Integer port) {
+        return new Settings(host, this.port, dataDir, jdbcUrl, adminToken, rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, port);
     }
 
     private static int parsePort(String value) {
@@ -80,6 +88,16 @@ public record Settings(
     private static String shown(String value) {
         String printable = value.replaceAll("\\p{Cntrl}", "?");
         return printable.length() > 40 ? printable.substring(0, 40) + "…" : printable;
+    }
+
+    /** ROSTER_LDAP_PORT: a port number, 0 for a free one, or "off". */
+    private static Integer parseLdapPort(String value) {
+        String v = value.trim();
+        if (v.equalsIgnoreCase("off")) return null;
+        if (!v.matches("\\d{1,5}") || Integer.parseInt(v) > 65535) {
+            throw new ConfigError("ROSTER_LDAP_PORT", "must be a port number from 0 to 65535 (0 picks a free one) or off, not '" + shown(value) + "'");
+        }
+        return Integer.parseInt(v);
     }
 
     private static String blankToNull(String s) {
