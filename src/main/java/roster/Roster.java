@@ -110,9 +110,13 @@ public final class Roster implements Runnable {
         @Option(names = "--admin-token", description = "Bearer token of the admin API (ROSTER_ADMIN_TOKEN).")
         String adminToken;
 
+        @Option(names = "--ldap-port", description = "LDAP port (ROSTER_LDAP_PORT, default 3890; 0 picks a free one; off turns LDAP off).")
+        String ldapPort;
+
         @Override
         public Integer call() throws Exception {
             Settings settings = config.settings(host, port, adminToken);
+            if (ldapPort != null) settings = settings.withLdapPort(Settings.ldapPort(ldapPort));
             String token = adminToken(settings, System.out);
             Running running = Running.start(settings, token);
             System.out.println("Roster listening on " + running.url());

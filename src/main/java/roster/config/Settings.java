@@ -38,7 +38,7 @@ public record Settings(
                 blankToNull(env.get("ROSTER_SECRET_KEY")),
                 "1".equals(env.get("ROSTER_BENCH_CEILING")),
                 "1".equals(env.get("ROSTER_STDERR_TTY")),
-                parseLdapPort(env.getOrDefault("ROSTER_LDAP_PORT", String.valueOf(DEFAULT_LDAP_PORT))));
+                ldapPort(env.getOrDefault("ROSTER_LDAP_PORT", String.valueOf(DEFAULT_LDAP_PORT))));
     }
 
     /** Settings for an embedded server (tests): the defaults but for what is given; no LDAP listener. */
@@ -90,8 +90,8 @@ public record Settings(
         return printable.length() > 40 ? printable.substring(0, 40) + "…" : printable;
     }
 
-    /** ROSTER_LDAP_PORT: a port number, 0 for a free one, or "off". */
-    private static Integer parseLdapPort(String value) {
+    /** ROSTER_LDAP_PORT (or --ldap-port): a port number, 0 for a free one, or "off" (null). */
+    public static Integer ldapPort(String value) {
         String v = value.trim();
         if (v.equalsIgnoreCase("off")) return null;
         if (!v.matches("\\d{1,5}") || Integer.parseInt(v) > 65535) {
