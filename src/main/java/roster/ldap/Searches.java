@@ -78,6 +78,17 @@ final class Searches {
             after = from;
         }
         boolean photo = Entries.named(r.attributes(), Entries.PHOTO);
+        Optional<User> named = exactUid(r.filter()).flatMap(uid -> user(tenant, uid));
+        if (named.isPresent()) {
+            // (uid=X) naming a user exactly: found through the username (or id) index, then tested against the whole
+            // translated filter by the core; a case-blind scan of the tenant is left to values that name nobody exactly
+            if (queries.selects(tenant, r.users(), named.get())) {
+                User u = named.get();
+                byte[] face = photo && u.acs().face() != null ? services.directory().face(tenant, u.id()) : null;
+                sink.send(Entries.select(Entries.user(tenant, u, face), r.attributes(), r.typesOnly()));
+            }
+            return null;
+        }
         while (true) {
             int chunk = limit > 0 ? Math.min(CHUNK, limit - sent) : CHUNK;
             UserQueries.KeysetPage page = queries.keysetPage(tenant, r.users(), Order.NUM, after, chunk, UserDetail.PROFILE);
@@ -198,6 +209,21 @@ final class Searches {
             checkTime(r);
         } while (after != null);
         return dns;
+    }
+
+    /** The value of a uid equality the filter requires (alone, or as a part of an and), if any. */
+    private static Optional<String> exactUid(Filter f) {
+        if ((f.getFilterType() == Filter.FILTER_TYPE_EQUALITY || f.getFilterType() == Filter.FILTER_TYPE_APPROXIMATE_MATCH)
+                && f.getAttributeName().equalsIgnoreCase("uid")) {
+            return Optional.of(f.getAssertionValue());
+        }
+        if (f.getFilterType() == Filter.FILTER_TYPE_AND) {
+            for (Filter c : f.getComponents()) {
+                Optional<String> uid = exactUid(c);
+                if (uid.isPresent()) return uid;
+            }
+        }
+        return Optional.empty();
     }
 
     private Optional<User> user(String tenant, String uid) {
