@@ -193,7 +193,8 @@ public final class Roster implements Runnable {
         public Integer call() throws Exception {
             Path folder = data != null ? data : Files.createTempDirectory("roster-demo");
             // the demo never touches a configured database: always the embedded one in its own folder
-            Settings settings = Settings.fromEnvironment().withOverrides(host, port, folder, "jdbc:sqlite:" + folder.resolve("roster.db"), null);
+            Settings settings = Settings.fromEnvironment().withOverrides(host, port, folder, "jdbc:sqlite:" + folder.resolve("roster.db"), null)
+                    .withLdapPort(null); // a throwaway server beside a real one: no LDAP on the default port
             String token = settings.adminToken() != null ? settings.adminToken() : Keys.randomToken(24);
             Running running;
             try {

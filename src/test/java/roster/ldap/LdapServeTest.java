@@ -62,7 +62,7 @@ class LdapServeTest {
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(p.exitValue()).isEqualTo(2);
             List<String> lines = Files.readAllLines(log);
-            assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("roster serve: ").contains("ROSTER_LDAP_PORT " + taken.getLocalPort()).contains("ROSTER_HOST"));
+            assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("roster: ROSTER_LDAP_PORT: ").contains("127.0.0.1:" + taken.getLocalPort()));
             assertThat(lines).noneMatch(l -> l.startsWith("\tat ") || l.contains("Exception in thread"));
             assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).doesNotContain("listening");
         } finally {
