@@ -36,6 +36,7 @@ import roster.fixture.FixtureReader;
 import roster.fixture.FixtureWriter;
 import roster.http.HttpServer;
 import roster.webhook.WebhookApi;
+import roster.ldap.LdapFrontEnd;
 import roster.model.Failure;
 
 /** The command line: serve, demo, load, export, doctor, version. */
@@ -55,7 +56,8 @@ public final class Roster implements Runnable {
                 BizapiDialect.FRONT_END,
                 Console.frontEnd(adminToken),
                 ScimApi.FRONT_END,
-                WebhookApi.FRONT_END));
+                WebhookApi.FRONT_END,
+                LdapFrontEnd.FRONT_END));
         if (settings.benchCeiling()) frontEnds.add(Ceiling.frontEnd(adminToken));
         frontEnds.add(ApiDocs.frontEnd(List.copyOf(frontEnds), version()));
         return frontEnds;
@@ -110,12 +112,17 @@ public final class Roster implements Runnable {
         @Option(names = "--admin-token", description = "Bearer token of the admin API (ROSTER_ADMIN_TOKEN).")
         String adminToken;
 
+        @Option(names = "--ldap-port", description = "LDAP port (ROSTER_LDAP_PORT, default 3890; 0 picks a free one; off turns LDAP off).")
+        String ldapPort;
+
         @Override
         public Integer call() throws Exception {
             Settings settings = config.settings(host, port, adminToken);
+            if (ldapPort != null) settings = settings.withLdapPort(Settings.ldapPort(ldapPort));
             String token = adminToken(settings, System.out);
             Running running = Running.start(settings, token);
             System.out.println("Roster listening on " + running.url());
+            running.server().frontEnds().forEach(f -> f.listening().ifPresent(System.out::println));
             System.out.flush();
             running.awaitStop(() -> {});
             return 0;
@@ -188,7 +195,8 @@ public final class Roster implements Runnable {
         public Integer call() throws Exception {
             Path folder = data != null ? data : Files.createTempDirectory("roster-demo");
             // the demo never touches a configured database: always the embedded one in its own folder
-            Settings settings = Settings.fromEnvironment().withOverrides(host, port, folder, "jdbc:sqlite:" + folder.resolve("roster.db"), null);
+            Settings settings = Settings.fromEnvironment().withOverrides(host, port, folder, "jdbc:sqlite:" + folder.resolve("roster.db"), null)
+                    .withLdapPort(null); // a throwaway server beside a real one: no LDAP on the default port
             String token = settings.adminToken() != null ? settings.adminToken() : Keys.randomToken(24);
             Running running;
             try {

@@ -34,7 +34,7 @@ class ArchitectureTest {
             .layer("Fixture").definedBy("roster.fixture..")
             .layer("Http").definedBy("roster.http..")
             .layer("FrontEnds").definedBy("roster.admin..", "roster.dialect..", "roster.bench..", "roster.docs..", "roster.console..", "roster.scim..",
-                    "roster.webhook..")
+                    "roster.webhook..", "roster.ldap..")
             .layer("Launcher").definedBy("roster", "roster.demo..")
             .whereLayer("Model").mayOnlyAccessLayers("Model")
             .whereLayer("Store").mayOnlyAccessLayers("Model")

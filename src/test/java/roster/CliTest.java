@@ -35,6 +35,7 @@ class CliTest {
         }
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("ROSTER_PORT", "0");
+        pb.environment().put("ROSTER_LDAP_PORT", "0"); // never the default port: processes run side by side
         pb.environment().put("ROSTER_ADMIN_TOKEN", TestServer.ADMIN_TOKEN);
         if (stderrLog != null) pb.redirectError(stderrLog.toFile());
         return pb.start();

@@ -28,6 +28,14 @@ public final class Callers {
         return admit(app, scope);
     }
 
+    /**
+     * Counts an attempt that names no app (an LDAP bind as a user) against the rate limit under its own key, so a
+     * password cannot be guessed at line speed.
+     */
+    public void countAttempt(String key) {
+        rateLimits.check(key);
+    }
+
     /** An app already authenticated by other means (its secret, a signature made with it), counted and checked. */
     public TenantApp admit(TenantApp app, String scope) {
         rateLimits.check(app.app().id());

@@ -17,9 +17,11 @@ public record Settings(
         String secretKey,
         boolean benchCeiling,
         boolean stderrIsTerminal,
-        WebhookSettings webhooks) {
+        WebhookSettings webhooks,
+        Integer ldapPort) {
 
     public static final int DEFAULT_PORT = 8080;
+    public static final int DEFAULT_LDAP_PORT = 3890;
 
     public static Settings fromEnvironment() {
         return fromEnvironment(System.getenv());
@@ -37,7 +39,8 @@ public record Settings(
                 blankToNull(env.get("ROSTER_SECRET_KEY")),
                 "1".equals(env.get("ROSTER_BENCH_CEILING")),
                 "1".equals(env.get("ROSTER_STDERR_TTY")),
-                WebhookSettings.fromEnvironment(env));
+                WebhookSettings.fromEnvironment(env),
+                ldapPort(env.getOrDefault("ROSTER_LDAP_PORT", String.valueOf(DEFAULT_LDAP_PORT))));
     }
 
     /**
@@ -71,9 +74,9 @@ public record Settings(
         }
     }
 
-    /** Settings for an embedded server (tests): the defaults but for what is given. */
+    /** Settings for an embedded server (tests): the defaults but for what is given; no LDAP listener. */
     public static Settings of(String host, int port, Path dataDir, String jdbcUrl, String adminToken) {
-        return new Settings(host, port, dataDir, jdbcUrl, adminToken, 0, null, false, false, WebhookSettings.DEFAULTS);
+        return new Settings(host, port, dataDir, jdbcUrl, adminToken, 0, null, false, false, WebhookSettings.DEFAULTS, null);
     }
 
     /** The embedded database lives in the data folder unless ROSTER_DB names another one. */
@@ -88,15 +91,20 @@ public record Settings(
                 dataDir != null ? dataDir : this.dataDir,
                 jdbcUrl != null ? jdbcUrl : this.jdbcUrl,
                 adminToken != null ? adminToken : this.adminToken,
-                rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks);
+                rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks, ldapPort);
     }
 
     public Settings withRateLimit(int perSecond) {
-        return new Settings(host, port, dataDir, jdbcUrl, adminToken, perSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks);
+        return new Settings(host, port, dataDir, jdbcUrl, adminToken, perSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks, ldapPort);
     }
 
     public Settings withWebhooks(WebhookSettings newWebhooks) {
-        return new Settings(host, port, dataDir, jdbcUrl, adminToken, rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, newWebhooks);
+        return new Settings(host, port, dataDir, jdbcUrl, adminToken, rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, newWebhooks, ldapPort);
+    }
+
+    /** The LDAP port: null turns the LDAP listener off, 0 picks a free port. */
+    public Settings withLdapPort(Integer port) {
+        return new Settings(host, this.port, dataDir, jdbcUrl, adminToken, rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks, port);
     }
 
     private static int parsePort(String value) {
@@ -117,6 +125,16 @@ public record Settings(
     private static String shown(String value) {
         String printable = value.replaceAll("\\p{Cntrl}", "?");
         return printable.length() > 40 ? printable.substring(0, 40) + "…" : printable;
+    }
+
+    /** ROSTER_LDAP_PORT (or --ldap-port): a port number, 0 for a free one, or "off" (null). */
+    public static Integer ldapPort(String value) {
+        String v = value.trim();
+        if (v.equalsIgnoreCase("off")) return null;
+        if (!v.matches("\\d{1,5}") || Integer.parseInt(v) > 65535) {
+            throw new ConfigError("ROSTER_LDAP_PORT", "must be a port number from 0 to 65535 (0 picks a free one) or off, not '" + shown(value) + "'");
+        }
+        return Integer.parseInt(v);
     }
 
     private static String blankToNull(String s) {

@@ -30,6 +30,11 @@ public record FrontEnd(String name, Set<String> scopes, String migrations, Funct
         /** Answers an exception raised under this front end's paths, in its own envelope and codes. */
         default void answer(Exception e, Context ctx) {}
 
+        /** The ready line of a listener of its own ("Roster LDAP listening on ldap://…"), printed after the HTTP one. */
+        default java.util.Optional<String> listening() {
+            return java.util.Optional.empty();
+        }
+
         @Override
         default void close() {}
     }

@@ -152,6 +152,11 @@ public final class HttpServer implements AutoCloseable {
         return app.port();
     }
 
+    /** The running front ends (for the ready lines of those that listen on ports of their own). */
+    public List<FrontEnd.Started> frontEnds() {
+        return started;
+    }
+
     public List<String> routes() {
         return List.copyOf(routes);
     }

@@ -1,0 +1,148 @@
+package roster.ldap;
+
+import com.unboundid.ldap.listener.LDAPListener;
+import com.unboundid.ldap.listener.LDAPListenerClientConnection;
+import com.unboundid.ldap.listener.LDAPListenerConfig;
+import com.unboundid.ldap.listener.LDAPListenerExceptionHandler;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.ResultCode;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import roster.config.ConfigError;
+import roster.core.FrontEnd;
+import roster.core.Services;
+import roster.query.Cursors;
+
+/**
+ * LDAP v3, read-only, on ROSTER_LDAP_PORT: the UnboundID SDK's listener reads and writes the protocol (BER, message
+ * framing, one thread per connection); {@link LdapSession} answers each request from the core. Applications bind as
+ * an app with scope ldap or check a user's password by binding as the user.
+ */
+public final class LdapFrontEnd implements FrontEnd.Started {
+
+    private static final Logger log = LoggerFactory.getLogger(LdapFrontEnd.class);
+
+    public static final String SCOPE = "ldap";
+    public static final FrontEnd FRONT_END = new FrontEnd("ldap", Set.of(SCOPE), null, LdapFrontEnd::start);
+
+    /** Larger requests are cut off: a filter of 256 KiB is already far past any real one. */
+    static final int MAX_MESSAGE_BYTES = 256 * 1024;
+    static final int MAX_CONNECTIONS = 1024;
+    static final int MAX_CONNECTIONS_PER_ADDRESS = 64;
+    /** No search runs longer than this, whatever time limit the client asks for (0: none). */
+    static final int MAX_SEARCH_SECONDS = 60;
+
+    private final Services services;
+    private final Binds binds;
+    private final Searches searches;
+    private final LDAPListener listener;
+    private final String host;
+    private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+
+    private LdapFrontEnd(Services services, String host, int port) {
+        this.services = services;
+        this.binds = new Binds(services);
+        this.searches = new Searches(services);
+        this.host = host;
+        LDAPListenerConfig config = new LDAPListenerConfig(port, new LdapSession(this));
+        try {
+            config.setListenAddress(InetAddress.getByName(host));
+        } catch (UnknownHostException e) {
+            throw new ConfigError("ROSTER_HOST", "'" + host + "' is not an address of this machine: use 127.0.0.1, 0.0.0.0 or one of its addresses");
+        }
+        config.setMaxConnections(MAX_CONNECTIONS);
+        config.setMaxMessageSizeBytes(MAX_MESSAGE_BYTES);
+        config.setExceptionHandler(new QuietExceptions());
+        this.listener = new LDAPListener(config);
+        try {
+            listener.startListening();
+        } catch (IOException e) {
+            throw new ConfigError("ROSTER_LDAP_PORT", "cannot listen for LDAP on " + host + ":" + port + " (" + e.getMessage()
+                    + "): set ROSTER_LDAP_PORT (--ldap-port) to a free port, 0 for any free one, or off; or another ROSTER_HOST");
+        }
+    }
+
+    /** Starts the listener, or nothing when ROSTER_LDAP_PORT is off. */
+    static FrontEnd.Started start(Services services) {
+        Integer port = services.settings().ldapPort();
+        if (port == null) return new FrontEnd.Started() {};
+        return new LdapFrontEnd(services, services.settings().host(), port);
+    }
+
+    public int port() {
+        return listener.getListenPort();
+    }
+
+    @Override
+    public Optional<String> listening() {
+        return Optional.of("Roster LDAP listening on ldap://" + host + ":" + port());
+    }
+
+    @Override
+    public void close() {
+        listener.shutDown(true);
+    }
+
+    // ---- what sessions share
+
+    Services services() {
+        return services;
+    }
+
+    Binds binds() {
+        return binds;
+    }
+
+    Searches searches() {
+        return searches;
+    }
+
+    Cursors cursors() {
+        return services.cursors();
+    }
+
+    long timeLimitNanos(int askedSeconds) {
+        int seconds = askedSeconds > 0 ? Math.min(askedSeconds, MAX_SEARCH_SECONDS) : MAX_SEARCH_SECONDS;
+        return TimeUnit.SECONDS.toNanos(seconds);
+    }
+
+    /** Counts a new connection against its address's limit; past it, the connection is closed at once. */
+    void admit(LDAPListenerClientConnection connection) throws LDAPException {
+        AtomicInteger count = perAddress.computeIfAbsent(connection.getSocket().getInetAddress(), a -> new AtomicInteger());
+        if (count.incrementAndGet() > MAX_CONNECTIONS_PER_ADDRESS) {
+            count.decrementAndGet();
+            throw new LDAPException(ResultCode.BUSY, "too many connections from this address");
+        }
+    }
+
+    void release(LDAPListenerClientConnection connection) {
+        AtomicInteger count = perAddress.get(connection.getSocket().getInetAddress());
+        if (count != null) count.decrementAndGet();
+    }
+
+    static String version() {
+        String v = LdapFrontEnd.class.getPackage().getImplementationVersion();
+        return v == null ? "development" : v;
+    }
+
+    /** A client that sends junk or goes away is its own business: logged at debug, never a stack trace at error. */
+    private static final class QuietExceptions implements LDAPListenerExceptionHandler {
+        @Override
+        public void connectionCreationFailure(java.net.Socket socket, Throwable cause) {
+            log.debug("LDAP connection refused: {}", cause.toString());
+        }
+
+        @Override
+        public void connectionTerminated(LDAPListenerClientConnection connection, LDAPException cause) {
+            log.debug("LDAP connection {} ended: {}", connection.getConnectionID(), cause.getResultCode());
+        }
+    }
+}
