@@ -76,6 +76,8 @@ public final class Database implements AutoCloseable {
             for (String location : frontEndMigrations) {
                 db.migrate("classpath:" + location, "flyway_history_" + location.replaceAll("[^A-Za-z0-9]", "_"));
             }
+            // Flyway lifted the statement timeout on the connections it used: start requests on fresh ones
+            db.writePool.getHikariPoolMXBean().softEvictConnections();
         } catch (RuntimeException e) {
             db.close();
             throw e;
