@@ -312,7 +312,8 @@ public final class Database implements AutoCloseable {
             return work.get();
         } catch (Failure f) {
             throw f;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError e) {
+            // (pgjdbc throws an AssertionError around the SQLException when a connection dies inside a batch)
             if (!fromDatabase(e)) throw e;
             if (isUnreachable(e)) {
                 log.warn("database unreachable: {}", describe(e));
@@ -331,9 +332,26 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * The failure, its causes and what they suppressed: when a connection breaks, Jdbi's clean-up (restoring the
+     * isolation level, rolling back) fails too, and the first failure, the telling one, is only a suppressed one.
+     */
+    static List<Throwable> chain(Throwable failure) {
+        List<Throwable> out = new java.util.ArrayList<>();
+        java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>(List.of(failure));
+        while (!todo.isEmpty() && out.size() < 32) {
+            Throwable t = todo.poll();
+            if (out.stream().anyMatch(seen -> seen == t)) continue;
+            out.add(t);
+            if (t.getCause() != null) todo.add(t.getCause());
+            todo.addAll(List.of(t.getSuppressed()));
+        }
+        return out;
+    }
+
     /** Whether a failure came from the database (a SQL exception anywhere in its chain, or Jdbi's own). */
     static boolean fromDatabase(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : chain(failure)) {
             if (t instanceof SQLException || t instanceof org.jdbi.v3.core.JdbiException) return true;
         }
         return false;
@@ -345,16 +363,18 @@ public final class Database implements AutoCloseable {
      * last attempt to connect failed so.
      */
     static boolean isUnreachable(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : chain(failure)) {
             if (t instanceof SQLException s && s.getSQLState() != null
                     && (s.getSQLState().startsWith("08") || java.util.Set.of("57P01", "57P02", "57P03").contains(s.getSQLState()))) return true;
+            // the pool's stand-in for a connection it found broken (it carries no SQL state)
+            if (t instanceof SQLException s && s.getSQLState() == null && "Connection is closed".equals(s.getMessage())) return true;
         }
         return false;
     }
 
     /** A statement cut off by the statement timeout: PostgreSQL's query_canceled, SQLite's interrupt. */
     static boolean isTimeout(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : chain(failure)) {
             if (t instanceof SQLException s && "57014".equals(s.getSQLState())) return true;
             if (t instanceof org.sqlite.SQLiteException s && s.getResultCode() == org.sqlite.SQLiteErrorCode.SQLITE_INTERRUPT) return true;
         }
@@ -364,7 +384,7 @@ public final class Database implements AutoCloseable {
     /** The failure's classes and SQL states, never its message: a driver's message can quote the bound values. */
     static String describe(Throwable failure) {
         StringBuilder out = new StringBuilder();
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : chain(failure)) {
             if (out.length() > 0) out.append(" <- ");
             out.append(t.getClass().getSimpleName());
             if (t instanceof org.sqlite.SQLiteException s) out.append(" (").append(s.getResultCode().name()).append(')');
@@ -384,7 +404,7 @@ public final class Database implements AutoCloseable {
      * up on a lock, a serialization conflict or a deadlock. The server answers these 503 with Retry-After.
      */
     static boolean isBusy(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : chain(failure)) {
             if (t instanceof java.sql.SQLTransientConnectionException) return true;
             if (t instanceof org.sqlite.SQLiteException s) {
                 var code = s.getResultCode();
@@ -402,7 +422,7 @@ public final class Database implements AutoCloseable {
      * stores no NUL character (SQLState 22021, 22P05), where SQLite does. Answered as bad input, not a fault.
      */
     static boolean isUnstorableText(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : chain(failure)) {
             if (t instanceof SQLException s && s.getSQLState() != null && java.util.Set.of("22021", "22P05").contains(s.getSQLState())) {
                 return true;
             }
