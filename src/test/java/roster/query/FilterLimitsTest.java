@@ -60,7 +60,7 @@ class FilterLimitsTest {
             body.append("]}");
         }
         HttpResponse<String> over = list(body.append("]}").toString());
-        assertThat(over.body()).contains("\"statusCode\":400").contains("at most 10000 values");
+        assertThat(over.body()).contains("\"statusCode\":400").contains("at most 10000 are allowed");
     }
 
     @Test
