@@ -14,10 +14,17 @@ public final class Callers {
 
     private final AppCredentials apps;
     private final RateLimits rateLimits;
+    /** Told of every app admitted, on the request's thread (the read shares count that request's reads against it). */
+    private final java.util.function.Consumer<TenantApp> admitted;
 
     public Callers(AppCredentials apps, RateLimits rateLimits) {
+        this(apps, rateLimits, app -> { });
+    }
+
+    public Callers(AppCredentials apps, RateLimits rateLimits, java.util.function.Consumer<TenantApp> admitted) {
         this.apps = apps;
         this.rateLimits = rateLimits;
+        this.admitted = admitted;
     }
 
     /** The app behind a live grant (its own tenant's), counted and checked for the scope. */
@@ -40,6 +47,7 @@ public final class Callers {
     public TenantApp admit(TenantApp app, String scope) {
         rateLimits.check(app.app().id());
         if (scope != null && !app.app().hasScope(scope)) throw Failure.Forbidden.missingScope(scope);
+        admitted.accept(app);
         return app;
     }
 }

@@ -18,10 +18,13 @@ public record Settings(
         boolean benchCeiling,
         boolean stderrIsTerminal,
         WebhookSettings webhooks,
-        Integer ldapPort) {
+        Integer ldapPort,
+        java.time.Duration statementTimeout) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_LDAP_PORT = 3890;
+    /** ROSTER_STATEMENT_TIMEOUT when unset: a query of a request running longer is cut off and answered 503. */
+    public static final java.time.Duration DEFAULT_STATEMENT_TIMEOUT = java.time.Duration.ofSeconds(10);
 
     public static Settings fromEnvironment() {
         return fromEnvironment(System.getenv());
@@ -40,7 +43,8 @@ public record Settings(
                 "1".equals(env.get("ROSTER_BENCH_CEILING")),
                 "1".equals(env.get("ROSTER_STDERR_TTY")),
                 WebhookSettings.fromEnvironment(env),
-                ldapPort(env.getOrDefault("ROSTER_LDAP_PORT", String.valueOf(DEFAULT_LDAP_PORT))));
+                ldapPort(env.getOrDefault("ROSTER_LDAP_PORT", String.valueOf(DEFAULT_LDAP_PORT))),
+                parseDuration("ROSTER_STATEMENT_TIMEOUT", env.get("ROSTER_STATEMENT_TIMEOUT"), DEFAULT_STATEMENT_TIMEOUT));
     }
 
     /**
@@ -76,7 +80,7 @@ public record Settings(
 
     /** Settings for an embedded server (tests): the defaults but for what is given; no LDAP listener. */
     public static Settings of(String host, int port, Path dataDir, String jdbcUrl, String adminToken) {
-        return new Settings(host, port, dataDir, jdbcUrl, adminToken, 0, null, false, false, WebhookSettings.DEFAULTS, null);
+        return new Settings(host, port, dataDir, jdbcUrl, adminToken, 0, null, false, false, WebhookSettings.DEFAULTS, null, DEFAULT_STATEMENT_TIMEOUT);
     }
 
     /** The embedded database lives in the data folder unless ROSTER_DB names another one. */
@@ -91,20 +95,38 @@ public record Settings(
                 dataDir != null ? dataDir : this.dataDir,
                 jdbcUrl != null ? jdbcUrl : this.jdbcUrl,
                 adminToken != null ? adminToken : this.adminToken,
-                rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks, ldapPort);
+                rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks, ldapPort, statementTimeout);
     }
 
     public Settings withRateLimit(int perSecond) {
-        return new Settings(host, port, dataDir, jdbcUrl, adminToken, perSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks, ldapPort);
+        return new Settings(host, port, dataDir, jdbcUrl, adminToken, perSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks, ldapPort, statementTimeout);
     }
 
     public Settings withWebhooks(WebhookSettings newWebhooks) {
-        return new Settings(host, port, dataDir, jdbcUrl, adminToken, rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, newWebhooks, ldapPort);
+        return new Settings(host, port, dataDir, jdbcUrl, adminToken, rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, newWebhooks, ldapPort, statementTimeout);
     }
 
     /** The LDAP port: null turns the LDAP listener off, 0 picks a free port. */
     public Settings withLdapPort(Integer port) {
-        return new Settings(host, this.port, dataDir, jdbcUrl, adminToken, rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks, port);
+        return new Settings(host, this.port, dataDir, jdbcUrl, adminToken, rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks, port, statementTimeout);
+    }
+
+    public Settings withStatementTimeout(java.time.Duration timeout) {
+        return new Settings(host, port, dataDir, jdbcUrl, adminToken, rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks, ldapPort, timeout);
+    }
+
+    /** "10s", "500ms", "2m", or a number of seconds; "0" turns the limit off. */
+    static java.time.Duration parseDuration(String name, String value, java.time.Duration fallback) {
+        if (value == null || value.isBlank()) return fallback;
+        var m = java.util.regex.Pattern.compile("\\s*(\\d{1,9})\\s*(ms|s|m)?\\s*").matcher(value);
+        if (!m.matches()) throw new IllegalArgumentException(name + " must be a duration like 10s or 500ms: " + value);
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        return switch (unit) {
+            case "ms" -> java.time.Duration.ofMillis(n);
+            case "m" -> java.time.Duration.ofMinutes(n);
+            default -> java.time.Duration.ofSeconds(n);
+        };
     }
 
     private static int parsePort(String value) {

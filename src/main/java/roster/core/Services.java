@@ -18,6 +18,7 @@ import roster.crypto.SecretBox;
 import roster.directory.Directory;
 import roster.query.ChangeFeed;
 import roster.query.Cursors;
+import roster.query.ReadShares;
 import roster.query.UserQueries;
 import roster.store.Database;
 import roster.store.ServerSettings;
@@ -41,7 +42,8 @@ public record Services(
     /** Opens the database (with the front ends' own migrations) and builds the core; scopes come from the front ends. */
     public static Services open(Settings settings, Clock clock, List<FrontEnd> frontEnds) {
         Keys keys = masterKey(settings);
-        Database db = Database.open(settings.effectiveJdbcUrl(), frontEnds.stream().map(FrontEnd::migrations).filter(Objects::nonNull).toList());
+        Database db = Database.open(settings.effectiveJdbcUrl(), frontEnds.stream().map(FrontEnd::migrations).filter(Objects::nonNull).toList(),
+                settings.statementTimeout());
         try {
             checkMasterKey(db, keys);
         } catch (RuntimeException e) {
@@ -52,10 +54,17 @@ public record Services(
         frontEnds.forEach(f -> scopes.addAll(f.scopes()));
         SecretBox secrets = new SecretBox(keys);
         AppCredentials apps = new AppCredentials(db, secrets);
-        return new Services(settings, clock, keys, db, new Directory(db, secrets, clock, scopes), new UserQueries(db),
+        // an app's reads are counted against its share of the readers from the moment its call is admitted
+        ReadShares shares = new ReadShares(db.readSlots());
+        return new Services(settings, clock, keys, db, new Directory(db, secrets, clock, scopes), new UserQueries(db, shares),
                 new ChangeFeed(db), new Cursors(keys), new Tokens(db, keys, clock), apps,
-                new Callers(apps, new RateLimits(db, clock, settings.rateLimitPerSecond())), new Replays(db, clock),
-                new Sessions(db, clock));
+                new Callers(apps, new RateLimits(db, clock, settings.rateLimitPerSecond()), app -> ReadShares.actFor(app.app().id())),
+                new Replays(db, clock), new Sessions(db, clock));
+    }
+
+    /** Called as a request begins, on its thread: nothing of the previous request on this thread carries over. */
+    public void beginRequest() {
+        ReadShares.forget();
     }
 
     /** Whether the database answers: the readiness check. */

@@ -59,16 +59,19 @@ public final class HttpServer implements AutoCloseable {
             }));
         });
         app.before(ctx -> {
+            services.beginRequest();
             RequestIds.assign(ctx);
             ctx.attribute("roster.start", System.nanoTime());
             if (ctx.contentLength() > MAX_BODY_BYTES && !ctx.path().equals("/admin/v1/load")) {
                 throw new io.javalin.http.HttpResponseException(HttpStatus.CONTENT_TOO_LARGE.getCode(), "request body too large");
             }
+            InputEncoding.check(ctx);
         });
         app.after(this::logAccess);
         app.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
         app.get("/readyz", ctx -> {
             boolean up = services.ready();
+            if (!up) ctx.header("Retry-After", String.valueOf(Failure.Busy.RETRY_AFTER_SECONDS));
             ctx.status(up ? 200 : 503).json(Map.of("status", up ? "ready" : "database unavailable"));
         });
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
@@ -78,7 +81,10 @@ public final class HttpServer implements AutoCloseable {
         // its own refusals as they are, everything else as one of the core's failures
         io.javalin.http.ExceptionHandler<Exception> answer = (e, ctx) -> {
             Exception refusal = e instanceof DialectException ? e : failure(e);
-            if (refusal instanceof Failure.Internal) {
+            if (refusal instanceof Failure.Internal internal && internal.fault() != null) {
+                // described where it was caught (a database fault): no stack, no driver message with data in it
+                log.error("internal error on {} {} (request {}): {}", ctx.method(), ctx.path(), RequestIds.of(ctx), internal.fault());
+            } else if (refusal instanceof Failure.Internal) {
                 log.error("unhandled error on {} {} (request {})", ctx.method(), ctx.path(), RequestIds.of(ctx), e);
             } else if (refusal instanceof Failure.Busy busy) {
                 log.warn("database busy on {} {} (request {})", ctx.method(), ctx.path(), RequestIds.of(ctx));

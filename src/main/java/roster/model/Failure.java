@@ -149,7 +149,27 @@ public abstract sealed class Failure extends RuntimeException
 
     /** A fault of Roster itself. Its message is never shown to a caller; the cause is logged. */
     public static final class Internal extends Failure {
-        public Internal(Throwable cause) { super("internal error", cause); }
+        private final String fault;
+
+        public Internal(Throwable cause) {
+            super("internal error", cause);
+            this.fault = null;
+        }
+
+        private Internal(String fault) {
+            super("internal error", null);
+            this.fault = fault;
+        }
+
+        /**
+         * A fault already described without its data, e.g. a database error as its classes and SQL states: the
+         * driver's message and stack can quote SQL and bound values (password hashes, personal data), so they
+         * are dropped where the error is caught and only this description is logged.
+         */
+        public static Internal described(String fault) { return new Internal(fault); }
+
+        /** The description of a fault given by {@link #described}, null for one that carries its cause. */
+        public String fault() { return fault; }
         @Override public Kind kind() { return Kind.INTERNAL; }
     }
 }

@@ -40,11 +40,24 @@ import roster.store.Users;
 public final class UserQueries {
 
     private final Database db;
+    private final ReadShares shares;
     private final Cache<String, List<Counters.Block>> blockCache = Caffeine.newBuilder().maximumSize(256).build();
     private final Cache<String, Boolean> wideCache = Caffeine.newBuilder().maximumSize(256).build();
 
     public UserQueries(Database db) {
+        this(db, new ReadShares(db.readSlots()));
+    }
+
+    /** Every read here is bounded by {@link FilterLimits} and takes a slot of the app's fair share. */
+    public UserQueries(Database db, ReadShares shares) {
         this.db = db;
+        this.shares = shares;
+    }
+
+    /** A read of a filter: refused when the filter is too large, else run in a reader slot of the caller's share. */
+    private <T> T read(UserFilter filter, java.util.function.Function<Tx, T> work) {
+        FilterLimits.check(filter);
+        return shares.run(() -> db.read(work));
     }
 
     /** A keyset page: users after the key, in order; next is the key to ask for the page after, null at the end. */
@@ -54,7 +67,7 @@ public final class UserQueries {
     public record OffsetPage(List<User> users, long total) {}
 
     public KeysetPage keysetPage(String tenantId, UserFilter filter, Order order, Long after, int limit, UserDetail detail) {
-        return keysetPage(order, limit, tx -> Users.page(tx, tenantId, filter, wide(tx, tenantId, filter), order, after, null, 0, limit + 1, detail));
+        return keysetPage(filter, order, limit, tx -> Users.page(tx, tenantId, filter, wide(tx, tenantId, filter), order, after, null, 0, limit + 1, detail));
     }
 
     /**
@@ -62,12 +75,12 @@ public final class UserQueries {
      * sends a few fields per user (feishu, bizapi) reads, at a fraction of the cost of whole users.
      */
     public KeysetPage keysetPage(String tenantId, UserFilter filter, Order order, Long after, int limit, Set<Attribute> shown) {
-        return keysetPage(order, limit, tx -> Users.page(tx, tenantId, filter, wide(tx, tenantId, filter), order, after, limit + 1, shown));
+        return keysetPage(filter, order, limit, tx -> Users.page(tx, tenantId, filter, wide(tx, tenantId, filter), order, after, limit + 1, shown));
     }
 
-    private KeysetPage keysetPage(Order order, int limit, Function<Tx, List<User>> onePastLimit) {
+    private KeysetPage keysetPage(UserFilter filter, Order order, int limit, Function<Tx, List<User>> onePastLimit) {
         if (!order.isKeyset()) throw new IllegalArgumentException("keyset paging needs order NUM or SEQUENCE");
-        return db.read(tx -> {
+        return read(filter, tx -> {
             List<User> users = onePastLimit.apply(tx);
             boolean more = users.size() > limit;
             if (more) users = users.subList(0, limit);
@@ -77,7 +90,7 @@ public final class UserQueries {
     }
 
     public OffsetPage offsetPage(String tenantId, UserFilter filter, Order order, long offset, int limit, UserDetail detail) {
-        return db.read(tx -> {
+        return read(filter, tx -> {
             List<Counters.Block> blocks = statusesOnly(filter).map(s -> blocks(tx, tenantId, s)).orElse(null);
             Predicate<UserFilter.InDepartments> wide = wide(tx, tenantId, filter);
             long total = blocks != null ? total(blocks) : Users.count(tx, tenantId, filter, wide);
@@ -102,7 +115,7 @@ public final class UserQueries {
     }
 
     public long count(String tenantId, UserFilter filter) {
-        return db.read(tx -> {
+        return read(filter, tx -> {
             Optional<Set<Status>> statuses = statusesOnly(filter);
             return statuses.isPresent() ? total(blocks(tx, tenantId, statuses.get())) : Users.count(tx, tenantId, filter, wide(tx, tenantId, filter));
         });
@@ -114,13 +127,13 @@ public final class UserQueries {
      */
     public Optional<User> find(String tenantId, UserFilter filter, Attribute key, Object value, UserDetail detail) {
         UserFilter one = UserFilter.and(filter, UserFilter.eq(key, value));
-        return db.read(tx -> Users.page(tx, tenantId, one, d -> true, Order.NUM, null, null, 0, 1, detail).stream().findFirst());
+        return read(one, tx -> Users.page(tx, tenantId, one, d -> true, Order.NUM, null, null, 0, 1, detail).stream().findFirst());
     }
 
     /** Whether one user, already read, is one the filter selects (the list's rule, applied to a single read). */
     public boolean selects(String tenantId, UserFilter filter, User user) {
         if (filter instanceof UserFilter.All) return true;
-        return db.read(tx -> Users.matches(tx, tenantId, filter, user.id()));
+        return read(filter, tx -> Users.matches(tx, tenantId, filter, user.id()));
     }
 
     // ---- counters

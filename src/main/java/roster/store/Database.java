@@ -32,6 +32,12 @@ public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
     /** What a caller is told when the database stays busy past its wait. */
     public static final String BUSY_MESSAGE = "the directory is busy with another write (e.g. a load); retry shortly";
+    /** What a caller is told while the database cannot be reached (stopped, restarting, network down). */
+    public static final String UNREACHABLE_MESSAGE = "the database is unreachable; retry shortly";
+    /** What a caller is told when one of its queries ran past ROSTER_STATEMENT_TIMEOUT. */
+    public static final String TIMEOUT_MESSAGE = "the query took longer than the statement timeout allows; narrow it or retry later";
+    /** How long a request waits for a PostgreSQL connection: an unreachable database is answered 503 within 2 s. */
+    static final long PG_CONNECTION_WAIT_MILLIS = 1500;
 
     public enum Kind { SQLITE, POSTGRESQL }
 
@@ -40,9 +46,12 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource writePool;
     private final Jdbi reader;
     private final Jdbi writer;
+    /** ROSTER_STATEMENT_TIMEOUT in milliseconds, 0 for none. */
+    private final long statementTimeoutMillis;
 
-    private Database(Kind kind, HikariDataSource readPool, HikariDataSource writePool) {
+    private Database(Kind kind, HikariDataSource readPool, HikariDataSource writePool, long statementTimeoutMillis) {
         this.kind = kind;
+        this.statementTimeoutMillis = statementTimeoutMillis;
         this.readPool = readPool;
         this.writePool = writePool;
         this.reader = Jdbi.create(readPool);
@@ -54,13 +63,21 @@ public final class Database implements AutoCloseable {
      * (a Flyway location per front end, with a history table of its own so that their versions never collide).
      */
     public static Database open(String jdbcUrl, List<String> frontEndMigrations) {
+        return open(jdbcUrl, frontEndMigrations, java.time.Duration.ZERO);
+    }
+
+    /** As above, with every statement of a request cut off after statementTimeout (zero: never). */
+    public static Database open(String jdbcUrl, List<String> frontEndMigrations, java.time.Duration statementTimeout) {
         probe(jdbcUrl);
-        Database db = jdbcUrl.startsWith("jdbc:sqlite:") ? openSqlite(jdbcUrl) : openPostgres(jdbcUrl);
+        long timeout = statementTimeout.toMillis();
+        Database db = jdbcUrl.startsWith("jdbc:sqlite:") ? openSqlite(jdbcUrl, timeout) : openPostgres(jdbcUrl, timeout);
         try {
             db.migrate("classpath:db/migration", "flyway_schema_history");
             for (String location : frontEndMigrations) {
                 db.migrate("classpath:" + location, "flyway_history_" + location.replaceAll("[^A-Za-z0-9]", "_"));
             }
+            // Flyway lifted the statement timeout on the connections it used: start requests on fresh ones
+            db.writePool.getHikariPoolMXBean().softEvictConnections();
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -111,12 +128,12 @@ public final class Database implements AutoCloseable {
         return e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : "not writable";
     }
 
-    private static Database openSqlite(String jdbcUrl) {
+    private static Database openSqlite(String jdbcUrl, long statementTimeoutMillis) {
         // page caches: 64 MiB for the one writer (a million-user load touches every index), 16 MiB per reader;
         // with the heap, the server stays under 512 MB resident
         HikariDataSource read = pool("roster-read", sqlite(jdbcUrl, SQLiteConfig.TransactionMode.DEFERRED, 16), 4);
         HikariDataSource write = pool("roster-write", sqlite(jdbcUrl, SQLiteConfig.TransactionMode.IMMEDIATE, 64), 1);
-        return new Database(Kind.SQLITE, read, write);
+        return new Database(Kind.SQLITE, read, write, statementTimeoutMillis);
     }
 
     private static DataSource sqlite(String jdbcUrl, SQLiteConfig.TransactionMode mode, int cacheMiB) {
@@ -136,15 +153,22 @@ public final class Database implements AutoCloseable {
         return ds;
     }
 
-    private static Database openPostgres(String jdbcUrl) {
+    private static Database openPostgres(String jdbcUrl, long statementTimeoutMillis) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("roster");
         config.setJdbcUrl(jdbcUrl);
         config.setMaximumPoolSize(10);
         // a JDBC batch of inserts goes out as multi-row INSERTs: a load sends a tenth of the round trips
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        // the server's DETAIL ("Failing row contains (…)") quotes stored values: keep it out of exception messages
+        config.addDataSourceProperty("logServerErrorDetail", "false");
+        // while PostgreSQL is down, a request waits this long for a connection, then is answered 503 (not 30 s)
+        config.setConnectionTimeout(PG_CONNECTION_WAIT_MILLIS);
+        config.setValidationTimeout(1000);
+        config.addDataSourceProperty("connectTimeout", "2");
+        if (statementTimeoutMillis > 0) config.setConnectionInitSql("SET statement_timeout = " + statementTimeoutMillis);
         HikariDataSource pool = new HikariDataSource(config);
-        return new Database(Kind.POSTGRESQL, pool, pool);
+        return new Database(Kind.POSTGRESQL, pool, pool, statementTimeoutMillis);
     }
 
     private static HikariDataSource pool(String name, DataSource dataSource, int size) {
@@ -161,6 +185,8 @@ public final class Database implements AutoCloseable {
                 .dataSource(writePool)
                 .locations(location)
                 .table(historyTable)
+                // a migration may rebuild an index over every user: no statement timeout for it
+                .initSql(kind == Kind.POSTGRESQL ? "SET statement_timeout = 0" : null)
                 .placeholders(Map.of("binary", kind == Kind.SQLITE ? "BLOB" : "BYTEA"))
                 // Flyway passes over applied migrations it does not know by default; a schema a newer Roster left
                 // must stop an older one instead (asked only when validation fails, so a start costs nothing more)
@@ -189,17 +215,71 @@ public final class Database implements AutoCloseable {
         return kind;
     }
 
+    /** How many reads may run at once without leaving writes without a connection: SQLite's readers, most of PostgreSQL's pool. */
+    public int readSlots() {
+        return kind == Kind.SQLITE ? readPool.getMaximumPoolSize() : readPool.getMaximumPoolSize() - 2;
+    }
+
     /** Runs work in a read-only transaction: one consistent snapshot for everything it reads. */
     public <T> T read(Function<Tx, T> work) {
+        return read(work, true);
+    }
+
+    /** A read without the statement timeout, for what streams a whole directory (export). */
+    public <T> T readUnbounded(Function<Tx, T> work) {
+        return read(work, false);
+    }
+
+    private <T> T read(Function<Tx, T> work, boolean bounded) {
         return translated(() -> reader.inTransaction(readIsolation(), handle -> {
             if (kind == Kind.POSTGRESQL) handle.execute("SET TRANSACTION READ ONLY");
-            return work.apply(new Tx(handle, kind));
+            return timed(handle, bounded, () -> work.apply(new Tx(handle, kind)));
         }));
     }
 
     /** Runs work in a write transaction: all of it commits, or none of it. */
     public <T> T write(Function<Tx, T> work) {
-        return translated(() -> writer.inTransaction(handle -> work.apply(new Tx(handle, kind))));
+        return translated(() -> writer.inTransaction(handle -> timed(handle, true, () -> work.apply(new Tx(handle, kind)))));
+    }
+
+    /** A write without the statement timeout, for a load (one transaction over a whole fixture). */
+    public <T> T writeUnbounded(Function<Tx, T> work) {
+        return translated(() -> writer.inTransaction(handle -> timed(handle, false, () -> work.apply(new Tx(handle, kind)))));
+    }
+
+    /**
+     * Work under the statement timeout. PostgreSQL enforces it itself per statement (statement_timeout, set on
+     * every connection; an unbounded transaction lifts it locally). SQLite has no such setting: a progress handler
+     * interrupts the transaction's statements once the deadline, counted from the transaction's start, has passed.
+     */
+    private <T> T timed(org.jdbi.v3.core.Handle handle, boolean bounded, java.util.function.Supplier<T> work) {
+        if (statementTimeoutMillis == 0) return work.get();
+        if (kind == Kind.POSTGRESQL) {
+            if (!bounded) handle.execute("SET LOCAL statement_timeout = 0");
+            return work.get();
+        }
+        if (!bounded) return work.get();
+        java.sql.Connection connection;
+        try {
+            connection = handle.getConnection().unwrap(org.sqlite.SQLiteConnection.class);
+            long deadline = System.nanoTime() + statementTimeoutMillis * 1_000_000;
+            org.sqlite.ProgressHandler.setHandler(connection, 1000, new org.sqlite.ProgressHandler() {
+                @Override protected int progress() {
+                    return System.nanoTime() - deadline > 0 ? 1 : 0; // non-zero interrupts the statement
+                }
+            });
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        try {
+            return work.get();
+        } finally {
+            try {
+                org.sqlite.ProgressHandler.clearHandler(connection);
+            } catch (SQLException ignored) {
+                // a connection that cannot clear its handler is broken; the pool finds out on its next use
+            }
+        }
     }
 
     public void useWrite(java.util.function.Consumer<Tx> work) {
@@ -220,29 +300,95 @@ public final class Database implements AutoCloseable {
         for (String table : List.of("users", "user_departments", "user_groups", "user_changes")) tx.h.execute("ANALYZE " + table);
     }
 
-    /** The database's own failures become the core's: busy is a refusal to retry, unstorable text is bad input. */
+    /**
+     * The database's own failures become the core's, here and only here: unreachable, busy and timed out are
+     * refusals to retry (503), unstorable text is bad input, and any other SQL failure is an internal fault
+     * described by its classes and SQL states alone. A driver's message and stack never go further: they can
+     * quote the statement with its bound values (a password hash, a custom_data value), so nothing that logs or
+     * answers ever sees them.
+     */
     private static <T> T translated(java.util.function.Supplier<T> work) {
         try {
             return work.get();
         } catch (Failure f) {
             throw f;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError e) {
+            // (pgjdbc throws an AssertionError around the SQLException when a connection dies inside a batch)
+            if (!fromDatabase(e)) throw e;
+            if (isUnreachable(e)) {
+                log.warn("database unreachable: {}", describe(e));
+                throw new Failure.Busy(UNREACHABLE_MESSAGE);
+            }
+            if (isTimeout(e)) {
+                log.warn("statement timeout: {}", describe(e));
+                throw new Failure.Busy(TIMEOUT_MESSAGE);
+            }
             if (isBusy(e)) {
                 log.warn("database busy: {}", describe(e));
                 throw new Failure.Busy(BUSY_MESSAGE);
             }
             if (isUnstorableText(e)) throw new Failure.InvalidInput("$", "a value holds a NUL character");
-            throw e;
+            throw Failure.Internal.described("database fault: " + describe(e));
         }
+    }
+
+    /**
+     * The failure, its causes and what they suppressed: when a connection breaks, Jdbi's clean-up (restoring the
+     * isolation level, rolling back) fails too, and the first failure, the telling one, is only a suppressed one.
+     */
+    static List<Throwable> chain(Throwable failure) {
+        List<Throwable> out = new java.util.ArrayList<>();
+        java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>(List.of(failure));
+        while (!todo.isEmpty() && out.size() < 32) {
+            Throwable t = todo.poll();
+            if (out.stream().anyMatch(seen -> seen == t)) continue;
+            out.add(t);
+            if (t.getCause() != null) todo.add(t.getCause());
+            todo.addAll(List.of(t.getSuppressed()));
+        }
+        return out;
+    }
+
+    /** Whether a failure came from the database (a SQL exception anywhere in its chain, or Jdbi's own). */
+    static boolean fromDatabase(Throwable failure) {
+        for (Throwable t : chain(failure)) {
+            if (t instanceof SQLException || t instanceof org.jdbi.v3.core.JdbiException) return true;
+        }
+        return false;
+    }
+
+    /**
+     * Whether the database cannot be reached: a connection refused or lost (SQL state class 08), or PostgreSQL
+     * shutting down, crashed or still starting (57P01, 57P02, 57P03). The pool's own timeout counts when its
+     * last attempt to connect failed so.
+     */
+    static boolean isUnreachable(Throwable failure) {
+        for (Throwable t : chain(failure)) {
+            if (t instanceof SQLException s && s.getSQLState() != null
+                    && (s.getSQLState().startsWith("08") || java.util.Set.of("57P01", "57P02", "57P03").contains(s.getSQLState()))) return true;
+            // the pool's stand-in for a connection it found broken (it carries no SQL state)
+            if (t instanceof SQLException s && s.getSQLState() == null && "Connection is closed".equals(s.getMessage())) return true;
+        }
+        return false;
+    }
+
+    /** A statement cut off by the statement timeout: PostgreSQL's query_canceled, SQLite's interrupt. */
+    static boolean isTimeout(Throwable failure) {
+        for (Throwable t : chain(failure)) {
+            if (t instanceof SQLException s && "57014".equals(s.getSQLState())) return true;
+            if (t instanceof org.sqlite.SQLiteException s && s.getResultCode() == org.sqlite.SQLiteErrorCode.SQLITE_INTERRUPT) return true;
+        }
+        return false;
     }
 
     /** The failure's classes and SQL states, never its message: a driver's message can quote the bound values. */
     static String describe(Throwable failure) {
         StringBuilder out = new StringBuilder();
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : chain(failure)) {
             if (out.length() > 0) out.append(" <- ");
             out.append(t.getClass().getSimpleName());
-            if (t instanceof SQLException s && s.getSQLState() != null) out.append(" (SQLSTATE ").append(s.getSQLState()).append(')');
+            if (t instanceof org.sqlite.SQLiteException s) out.append(" (").append(s.getResultCode().name()).append(')');
+            else if (t instanceof SQLException s && s.getSQLState() != null) out.append(" (SQLSTATE ").append(s.getSQLState()).append(')');
         }
         return out.toString();
     }
@@ -258,7 +404,7 @@ public final class Database implements AutoCloseable {
      * up on a lock, a serialization conflict or a deadlock. The server answers these 503 with Retry-After.
      */
     static boolean isBusy(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : chain(failure)) {
             if (t instanceof java.sql.SQLTransientConnectionException) return true;
             if (t instanceof org.sqlite.SQLiteException s) {
                 var code = s.getResultCode();
@@ -276,7 +422,7 @@ public final class Database implements AutoCloseable {
      * stores no NUL character (SQLState 22021, 22P05), where SQLite does. Answered as bad input, not a fault.
      */
     static boolean isUnstorableText(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : chain(failure)) {
             if (t instanceof SQLException s && s.getSQLState() != null && java.util.Set.of("22021", "22P05").contains(s.getSQLState())) {
                 return true;
             }

@@ -256,7 +256,7 @@ public final class FeishuDialect implements FrontEnd.Started {
                 yield FeishuException.of(FeishuError.RATE_LIMITED);
             }
             case INVALID_CURSOR -> FeishuException.of(FeishuError.PAGE_TOKEN_INVALID);
-            case BUSY -> FeishuException.of(FeishuError.UNAVAILABLE);
+            case BUSY -> FeishuException.unavailable(failure.getMessage());
             // e.g. a body over the server's size limit, an unknown endpoint
             case REFUSED -> ((Failure.Refused) failure).status() < 500
                     ? FeishuException.field("body", null, failure.getMessage()) : FeishuException.of(FeishuError.INTERNAL);

@@ -29,6 +29,11 @@ final class FeishuException extends DialectException {
         return new FeishuException(error, error.message, List.of(), List.of());
     }
 
+    /** The directory cannot answer now (busy, unreachable, a query over the timeout): the reason is the message. */
+    static FeishuException unavailable(String reason) {
+        return new FeishuException(FeishuError.UNAVAILABLE, reason, List.of(), List.of());
+    }
+
     static FeishuException field(String field, String value, String description) {
         return new FeishuException(FeishuError.FIELD_VALIDATION, FeishuError.FIELD_VALIDATION.message,
                 List.of(new FieldViolation(field, value, description)), List.of());
