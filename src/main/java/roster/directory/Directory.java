@@ -16,6 +16,7 @@ import roster.model.Attribute;
 import roster.model.CanonicalJson;
 import roster.model.Department;
 import roster.model.Failure;
+import roster.model.Identifiers;
 import roster.model.Tenant;
 import roster.model.TenantApp;
 import roster.model.User;
@@ -108,10 +109,10 @@ public final class Directory {
         });
     }
 
-    /** Removes a tenant and everything in it. */
+    /** Removes a tenant and everything in it; its users leave tombstones in the change feed (see Tenants.delete). */
     public void deleteTenant(String id) {
         db.useWrite(tx -> {
-            if (!Tenants.delete(tx, id)) throw new Failure.NotFound(Failure.Subject.TENANT, id);
+            if (!Tenants.delete(tx, id, clock.millis())) throw new Failure.NotFound(Failure.Subject.TENANT, id);
         });
     }
 
@@ -150,7 +151,10 @@ public final class Directory {
 
     /** The user whose attribute has this value (the first by num where it is not unique, as phone and external id). */
     public Optional<User> user(String tenantId, Attribute key, Object value, UserDetail detail) {
-        return db.read(tx -> Users.byAttribute(tx, tenantId, key, value, detail));
+        // stored in NFC (see UserWriter), so looked up in NFC
+        if (value instanceof String s && (key == Attribute.ID || key == Attribute.USERNAME || key == Attribute.EMAIL)) value = Identifiers.nfc(s);
+        Object v = value;
+        return db.read(tx -> Users.byAttribute(tx, tenantId, key, v, detail));
     }
 
     public byte[] face(String tenantId, String userId) {
@@ -181,7 +185,8 @@ public final class Directory {
      * The same, when the stored user passes the precondition: it sees the user as stored (with its sequence) inside
      * the write transaction and throws to refuse, so a check such as an HTTP If-Match cannot race another writer.
      */
-    public User updateUser(String tenantId, String id, Consumer<User> precondition, UnaryOperator<User> edit) {
+    public User updateUser(String tenantId, String given, Consumer<User> precondition, UnaryOperator<User> edit) {
+        String id = Identifiers.nfc(given);
         return write(tenantId, false, w -> {
             User current = w.readUsers(List.of(id)).stream().findFirst().orElseThrow(() -> new Failure.NotFound(Failure.Subject.USER, id));
             precondition.accept(current.withoutSecrets());
@@ -214,7 +219,8 @@ public final class Directory {
         return user.withoutSecrets();
     }
 
-    public void deleteUser(String tenantId, String id) {
+    public void deleteUser(String tenantId, String given) {
+        String id = Identifiers.nfc(given);
         boolean deleted = write(tenantId, false, w -> w.deleteUser(id));
         if (!deleted) throw new Failure.NotFound(Failure.Subject.USER, id);
     }

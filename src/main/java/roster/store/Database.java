@@ -78,6 +78,10 @@ public final class Database implements AutoCloseable {
             }
             // Flyway lifted the statement timeout on the connections it used: start requests on fresh ones
             db.writePool.getHikariPoolMXBean().softEvictConnections();
+            // V8's identity keys are computed in Java (ICU): users stored before it get theirs here, once
+            while (db.write(tx -> Users.backfillKeys(tx, 1000)) > 0) {
+                // next batch
+            }
         } catch (RuntimeException e) {
             db.close();
             throw e;

@@ -116,4 +116,14 @@ public final class Departments {
         for (int i = 0; i < args.size(); i++) query.bind(i, args.get(i));
         return query.mapTo(Long.class).one() >= threshold;
     }
+
+    /** The smallest department num above after that is free, at most max; empty when there is none (see Users.freeNumAbove). */
+    public static java.util.OptionalLong freeNumAbove(Tx tx, String tenantId, long after, long max) {
+        return tx.h.createQuery("SELECT MIN(k.c) FROM (SELECT CAST(? AS BIGINT) AS c UNION ALL SELECT num + 1 FROM departments "
+                        + "WHERE tenant_id = ? AND num > ? AND num < ?) k WHERE k.c <= ? "
+                        + "AND NOT EXISTS (SELECT 1 FROM departments v WHERE v.tenant_id = ? AND v.num = k.c)")
+                .bind(0, after + 1).bind(1, tenantId).bind(2, after).bind(3, max).bind(4, max).bind(5, tenantId)
+                .map((rs, ctx) -> { long v = rs.getLong(1); return rs.wasNull() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(v); })
+                .one();
+    }
 }

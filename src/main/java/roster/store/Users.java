@@ -86,6 +86,58 @@ public final class Users {
         return out;
     }
 
+    /**
+     * Who holds each of these identity keys (see {@link roster.model.Identifiers#key}) of a username or email:
+     * key to user id. Two users whose usernames look alike share a key.
+     */
+    public static Map<String, String> keyHolders(Tx tx, String tenantId, Attribute attribute, Collection<String> keys) {
+        Map<String, String> out = new HashMap<>();
+        if (keys.isEmpty()) return out;
+        String column = attribute == Attribute.USERNAME ? "username_key" : "email_key";
+        tx.h.createQuery("SELECT id, " + column + " FROM users WHERE tenant_id = :t AND " + column + " IN (<keys>)")
+                .bind("t", tenantId).bindList("keys", List.copyOf(keys))
+                .map((rs, ctx) -> Map.entry(rs.getString(2), rs.getString(1)))
+                .forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
+    /** Fills the identity keys of users stored before they existed (V8), in batches; the number filled. */
+    public static int backfillKeys(Tx tx, int batch) {
+        List<String[]> rows = tx.h.createQuery("SELECT tenant_id, id, username, email FROM users "
+                        + "WHERE (username IS NOT NULL AND username_key IS NULL) OR (email IS NOT NULL AND email_key IS NULL) LIMIT " + batch)
+                .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)}).list();
+        var update = tx.h.prepareBatch("UPDATE users SET username_key = ?, email_key = ? WHERE tenant_id = ? AND id = ?");
+        for (String[] r : rows) {
+            update.bind(0, roster.model.Identifiers.key(r[2])).bind(1, roster.model.Identifiers.key(r[3])).bind(2, r[0]).bind(3, r[1]).add();
+        }
+        if (!rows.isEmpty()) update.execute();
+        return rows.size();
+    }
+
+    /** The users whose admin_of names this department (at most limit of them). */
+    public static List<String> administering(Tx tx, String tenantId, String departmentId, int limit) {
+        String quoted = roster.model.CanonicalJson.MAPPER.valueToTree(departmentId).toString();
+        String like = "%" + quoted.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
+        // LIKE narrows by the JSON text; the parsed list decides (LIKE ignores ASCII case on SQLite)
+        return tx.h.createQuery("SELECT id, admin_of FROM users WHERE tenant_id = ? AND admin_of LIKE ? ESCAPE '!' ORDER BY num")
+                .bind(0, tenantId).bind(1, like)
+                .map((rs, ctx) -> UserRows.parseList(rs.getString(2)).contains(departmentId) ? rs.getString(1) : null)
+                .stream().filter(java.util.Objects::nonNull).limit(limit).toList();
+    }
+
+    /**
+     * The smallest num above after that no user of the tenant holds, at most max; empty when there is none. Used
+     * only once the tenant's counter has passed max (a num near the top was given explicitly).
+     */
+    public static java.util.OptionalLong freeNumAbove(Tx tx, String tenantId, long after, long max) {
+        return tx.h.createQuery("SELECT MIN(k.c) FROM (SELECT CAST(? AS BIGINT) AS c UNION ALL SELECT num + 1 FROM users "
+                        + "WHERE tenant_id = ? AND num > ? AND num < ?) k WHERE k.c <= ? "
+                        + "AND NOT EXISTS (SELECT 1 FROM users v WHERE v.tenant_id = ? AND v.num = k.c)")
+                .bind(0, after + 1).bind(1, tenantId).bind(2, after).bind(3, max).bind(4, max).bind(5, tenantId)
+                .map((rs, ctx) -> { long v = rs.getLong(1); return rs.wasNull() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(v); })
+                .one();
+    }
+
     /** Who holds each of these nums: num to user id. */
     public static Map<Long, String> numOwners(Tx tx, String tenantId, Collection<Long> nums) {
         Map<Long, String> out = new HashMap<>();
