@@ -50,8 +50,8 @@ public final class TenantWriter {
     private long lastSeq;
     long nextUserNum;
     long nextDeptNum;
-    private long freeUserNumFloor;
-    private long freeDeptNumFloor;
+    private long freeUserNumCeiling = Identifiers.MAX_NUM;
+    private long freeDeptNumCeiling = Identifiers.MAX_NUM;
     final Set<String> departments = new HashSet<>();
     final Set<String> groups = new HashSet<>();
     private final Map<String, String> missingDepartments = new LinkedHashMap<>();
@@ -185,22 +185,22 @@ public final class TenantWriter {
     }
 
     /**
-     * A user num the server assigns: the tenant's counter, or, once an explicit num near the bound has pushed the
-     * counter past it, the smallest free num above the last one handed out that way.
+     * A user num the server assigns: the tenant's counter, or, once an explicit num at the bound has pushed the
+     * counter past it, the largest free num below the last one handed out that way (see Users.freeNumBelow).
      */
     long assignUserNum() {
         if (nextUserNum <= Identifiers.MAX_NUM) return nextUserNum;
-        long num = Users.freeNumAbove(tx, tenantId, freeUserNumFloor, Identifiers.MAX_NUM)
-                .orElseThrow(() -> new Failure.Conflict("$.num", "every num of the tenant is taken; give one explicitly"));
-        freeUserNumFloor = num;
+        long num = Users.freeNumBelow(tx, tenantId, freeUserNumCeiling)
+                .orElseThrow(() -> new Failure.Conflict("$.num", "every num of the tenant is taken"));
+        freeUserNumCeiling = num - 1;
         return num;
     }
 
     long assignDepartmentNum() {
         if (nextDeptNum <= Identifiers.MAX_NUM) return nextDeptNum;
-        long num = Departments.freeNumAbove(tx, tenantId, freeDeptNumFloor, Identifiers.MAX_NUM)
-                .orElseThrow(() -> new Failure.Conflict("$.num", "every department num of the tenant is taken; give one explicitly"));
-        freeDeptNumFloor = num;
+        long num = Departments.freeNumBelow(tx, tenantId, freeDeptNumCeiling)
+                .orElseThrow(() -> new Failure.Conflict("$.num", "every department num of the tenant is taken"));
+        freeDeptNumCeiling = num - 1;
         return num;
     }
 

@@ -126,14 +126,15 @@ public final class Users {
     }
 
     /**
-     * The smallest num above after that no user of the tenant holds, at most max; empty when there is none. Used
-     * only once the tenant's counter has passed max (a num near the top was given explicitly).
+     * The largest num from ceiling down that no user of the tenant holds; empty when there is none. Used only once
+     * the tenant's counter has passed the bound (a num at the top was given explicitly): nums are then handed out
+     * downwards from the top, where the counter never went, so a num seen before is not given again.
      */
-    public static java.util.OptionalLong freeNumAbove(Tx tx, String tenantId, long after, long max) {
-        return tx.h.createQuery("SELECT MIN(k.c) FROM (SELECT CAST(? AS BIGINT) AS c UNION ALL SELECT num + 1 FROM users "
-                        + "WHERE tenant_id = ? AND num > ? AND num < ?) k WHERE k.c <= ? "
+    public static java.util.OptionalLong freeNumBelow(Tx tx, String tenantId, long ceiling) {
+        return tx.h.createQuery("SELECT MAX(k.c) FROM (SELECT CAST(? AS BIGINT) AS c UNION ALL SELECT num - 1 FROM users "
+                        + "WHERE tenant_id = ? AND num <= ?) k WHERE k.c >= 1 AND k.c <= ? "
                         + "AND NOT EXISTS (SELECT 1 FROM users v WHERE v.tenant_id = ? AND v.num = k.c)")
-                .bind(0, after + 1).bind(1, tenantId).bind(2, after).bind(3, max).bind(4, max).bind(5, tenantId)
+                .bind(0, ceiling).bind(1, tenantId).bind(2, ceiling).bind(3, ceiling).bind(4, tenantId)
                 .map((rs, ctx) -> { long v = rs.getLong(1); return rs.wasNull() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(v); })
                 .one();
     }
