@@ -152,16 +152,19 @@ public final class Directory {
     /** The user whose attribute has this value (the first by num where it is not unique, as phone and external id). */
     public Optional<User> user(String tenantId, Attribute key, Object value, UserDetail detail) {
         // stored in NFC (see UserWriter), so looked up in NFC
-        if (value instanceof String s && (key == Attribute.ID || key == Attribute.USERNAME || key == Attribute.EMAIL)) value = Identifiers.nfc(s);
+        if (value instanceof String s && (key == Attribute.ID || key == Attribute.USERNAME || key == Attribute.EMAIL)) value = Identifiers.lookup(s);
+        if (value == null) return Optional.empty();
         Object v = value;
         return db.read(tx -> Users.byAttribute(tx, tenantId, key, v, detail));
     }
 
     public byte[] face(String tenantId, String userId) {
-        return db.read(tx -> Users.face(tx, tenantId, userId));
+        String id = Identifiers.lookup(userId);
+        return id == null ? null : db.read(tx -> Users.face(tx, tenantId, id));
     }
 
-    public User createUser(String tenantId, User user) {
+    public User createUser(String tenantId, User given) {
+        User user = inNfc(given);
         return write(tenantId, false, w -> {
             if (!w.readUsers(List.of(user.id())).isEmpty()) throw new Failure.Conflict("$.id", "user " + user.id() + " exists");
             return single(w.putUsers(List.of(new UserWriter.Located("$", user))), user.id(), w);
@@ -169,7 +172,8 @@ public final class Directory {
     }
 
     /** Creates or replaces a user; fields left out are cleared, but for the password, which is kept. */
-    public User putUser(String tenantId, User user) {
+    public User putUser(String tenantId, User given) {
+        User user = inNfc(given);
         return write(tenantId, false, w -> single(w.putUsers(List.of(new UserWriter.Located("$", user))), user.id(), w));
     }
 
@@ -186,7 +190,8 @@ public final class Directory {
      * the write transaction and throws to refuse, so a check such as an HTTP If-Match cannot race another writer.
      */
     public User updateUser(String tenantId, String given, Consumer<User> precondition, UnaryOperator<User> edit) {
-        String id = Identifiers.nfc(given);
+        String id = Identifiers.lookup(given);
+        if (id == null) throw new Failure.NotFound(Failure.Subject.USER, "(not a valid id)");
         return write(tenantId, false, w -> {
             User current = w.readUsers(List.of(id)).stream().findFirst().orElseThrow(() -> new Failure.NotFound(Failure.Subject.USER, id));
             precondition.accept(current.withoutSecrets());
@@ -213,6 +218,12 @@ public final class Directory {
         return updateUser(tenantId, id, current -> merge(current, patch, User.class));
     }
 
+    /** The user with its id in NFC, as the writer stores it (see UserWriter), so that it is found as stored. */
+    private static User inNfc(User user) {
+        String id = Identifiers.nfc(user.id());
+        return java.util.Objects.equals(id, user.id()) ? user : user.with().id(id).build();
+    }
+
     /** A user just written, or, when nothing changed, as it is stored. */
     private static User single(List<User> written, String id, TenantWriter w) {
         User user = written.isEmpty() ? w.readUsers(List.of(id)).get(0) : written.get(0);
@@ -220,7 +231,8 @@ public final class Directory {
     }
 
     public void deleteUser(String tenantId, String given) {
-        String id = Identifiers.nfc(given);
+        String id = Identifiers.lookup(given);
+        if (id == null) throw new Failure.NotFound(Failure.Subject.USER, "(not a valid id)");
         boolean deleted = write(tenantId, false, w -> w.deleteUser(id));
         if (!deleted) throw new Failure.NotFound(Failure.Subject.USER, id);
     }

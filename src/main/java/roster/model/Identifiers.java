@@ -32,6 +32,14 @@ public final class Identifiers {
         return value == null ? null : NFC.normalize(value);
     }
 
+    /**
+     * An identifier given to look a user up, in the form it is stored in (NFC); null when it cannot be stored at
+     * all (an unpaired surrogate: no user has it, and PostgreSQL would refuse the text).
+     */
+    public static String lookup(String value) {
+        return value == null || hasUnpairedSurrogate(value) ? null : nfc(value);
+    }
+
     /** The key two identifiers share when they look alike; uniqueness is checked on it. */
     public static String key(String value) {
         if (value == null) return null;

@@ -54,6 +54,16 @@ class LookAlikeIdentityTest {
     }
 
     @Test
+    void composedAndDecomposedAreOneId() {
+        assertThat(create("{\"id\":\"jos\u00e9\"}").statusCode()).isEqualTo(201);
+        refused(create("{\"id\":\"jose\u0301\"}"), 409, "exists");
+        HttpResponse<String> put = server.admin("PUT", "/admin/v1/tenants/acme/users/" + DemoApps.encode("jose\u0301"), "{\"name\":\"Jos\u00e9\"}");
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+        assertThat(DemoApps.json(put).get("id").asText()).isEqualTo("jos\u00e9");
+        assertThat(server.sql("SELECT COUNT(*) FROM users WHERE tenant_id = 'acme' AND id LIKE 'jos%'")).isEqualTo("1");
+    }
+
+    @Test
     void invisibleCharactersAreRefused() {
         refused(create("{\"id\":\"zw\",\"username\":\"zhangsan\u200b\"}"), 400, "invisible");
         refused(create("{\"id\":\"bom\",\"username\":\"\ufeffzhangsan\"}"), 400, "invisible");
@@ -96,6 +106,19 @@ class LookAlikeIdentityTest {
         refused(create("{\"id\":\"\\ud800\"}"), 400, "surrogate");
         JsonNode r = DemoApps.json(DemoApps.authingPost(server, authing, "/api/v3/create-user", "{\"username\":\"x\\ud800\"}"));
         assertThat(r.get("statusCode").asInt()).as(r.toString()).isEqualTo(400);
+    }
+
+    @Test
+    void aLoneSurrogateLooksUpNobody() {
+        for (String path : new String[] {"/api/v3/update-user", "/api/v3/delete-users-batch"}) {
+            String body = path.endsWith("update-user") ? "{\"userId\":\"\\ud800\",\"nickname\":\"x\"}" : "{\"userIds\":[\"\\ud800\"]}";
+            HttpResponse<String> r = DemoApps.authingPost(server, authing, path, body);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(DemoApps.json(r).get("statusCode").asInt()).as(path + " " + r.body()).isBetween(200, 499);
+        }
+        HttpResponse<String> r = DemoApps.authingGet(server, authing, "/api/v3/get-user?userIdType=username&userId=%ED%A0%80");
+        assertThat(DemoApps.json(r).get("statusCode").asInt()).as(r.body()).isBetween(400, 499);
+        assertThat(server.admin("GET", "/admin/v1/tenants/acme/users/%ED%A0%80", null).statusCode()).isEqualTo(404);
     }
 
     @Test
