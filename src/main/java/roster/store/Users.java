@@ -101,17 +101,26 @@ public final class Users {
         return out;
     }
 
-    /** Fills the identity keys of users stored before they existed (V8), in batches; the number filled. */
-    public static int backfillKeys(Tx tx, int batch) {
-        List<String[]> rows = tx.h.createQuery("SELECT tenant_id, id, username, email FROM users "
-                        + "WHERE (username IS NOT NULL AND username_key IS NULL) OR (email IS NOT NULL AND email_key IS NULL) LIMIT " + batch)
-                .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)}).list();
+    /**
+     * Fills the identity keys of users stored before they existed (V8): one batch of users after the given
+     * (tenant, id), in primary-key order so that each batch seeks instead of scanning again. Returns the last
+     * (tenant, id) of the batch, or null when no user is left.
+     */
+    public static String[] backfillKeys(Tx tx, String[] after, int batch) {
+        List<String[]> rows = tx.h.createQuery("SELECT tenant_id, id, username, email, username_key, email_key FROM users "
+                        + "WHERE (tenant_id > :t OR (tenant_id = :t AND id > :id)) ORDER BY tenant_id, id LIMIT " + batch)
+                .bind("t", after[0]).bind("id", after[1])
+                .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6)})
+                .list();
         var update = tx.h.prepareBatch("UPDATE users SET username_key = ?, email_key = ? WHERE tenant_id = ? AND id = ?");
+        boolean any = false;
         for (String[] r : rows) {
+            if ((r[2] == null || r[4] != null) && (r[3] == null || r[5] != null)) continue;
             update.bind(0, roster.model.Identifiers.key(r[2])).bind(1, roster.model.Identifiers.key(r[3])).bind(2, r[0]).bind(3, r[1]).add();
+            any = true;
         }
-        if (!rows.isEmpty()) update.execute();
-        return rows.size();
+        if (any) update.execute();
+        return rows.size() < batch ? null : new String[] {rows.get(rows.size() - 1)[0], rows.get(rows.size() - 1)[1]};
     }
 
     /** The users whose admin_of names this department (at most limit of them). */
