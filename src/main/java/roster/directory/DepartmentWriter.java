@@ -39,9 +39,9 @@ final class DepartmentWriter {
             if (Departments.numTaken(w.tx, w.tenantId, d.num())) throw new Failure.Conflict(path + ".num", "num " + d.num() + " belongs to another department");
             num = d.num();
         } else {
-            num = w.nextDeptNum;
+            num = w.assignDepartmentNum();
         }
-        w.nextDeptNum = Math.max(w.nextDeptNum, num + 1);
+        w.nextDeptNum = TenantWriter.after(w.nextDeptNum, num);
         Department stored = new Department(d.id(), num, d.name(), d.parent());
         Departments.upsert(w.tx, w.tenantId, stored);
         w.defined(d.id());
@@ -73,11 +73,12 @@ final class DepartmentWriter {
         Changes.record(w.tx, w.tenantId, changes);
     }
 
-    /** Removes a department that has no sub-departments and no members. */
+    /** Removes a department that has no sub-departments and no members, and that no admin_of or visible_to names. */
     void deleteDepartment(String id) {
         if (!w.departments.contains(id)) throw new Failure.NotFound(Failure.Subject.DEPARTMENT, id);
         if (Departments.hasChildren(w.tx, w.tenantId, id)) throw new Failure.Conflict("$", "department " + id + " has sub-departments");
         if (Departments.hasMembers(w.tx, w.tenantId, id)) throw new Failure.Conflict("$", "department " + id + " has members");
+        w.checkNoReferrers(id);
         Departments.delete(w.tx, w.tenantId, id);
         w.departments.remove(id);
     }

@@ -16,6 +16,7 @@ import roster.model.Attribute;
 import roster.model.CanonicalJson;
 import roster.model.Department;
 import roster.model.Failure;
+import roster.model.Identifiers;
 import roster.model.Tenant;
 import roster.model.TenantApp;
 import roster.model.User;
@@ -108,10 +109,10 @@ public final class Directory {
         });
     }
 
-    /** Removes a tenant and everything in it. */
+    /** Removes a tenant and everything in it; its users leave tombstones in the change feed (see Tenants.delete). */
     public void deleteTenant(String id) {
         db.useWrite(tx -> {
-            if (!Tenants.delete(tx, id)) throw new Failure.NotFound(Failure.Subject.TENANT, id);
+            if (!Tenants.delete(tx, id, clock.millis())) throw new Failure.NotFound(Failure.Subject.TENANT, id);
         });
     }
 
@@ -150,14 +151,20 @@ public final class Directory {
 
     /** The user whose attribute has this value (the first by num where it is not unique, as phone and external id). */
     public Optional<User> user(String tenantId, Attribute key, Object value, UserDetail detail) {
-        return db.read(tx -> Users.byAttribute(tx, tenantId, key, value, detail));
+        // stored in NFC (see UserWriter), so looked up in NFC
+        if (value instanceof String s && (key == Attribute.ID || key == Attribute.USERNAME || key == Attribute.EMAIL)) value = Identifiers.lookup(s);
+        if (value == null) return Optional.empty();
+        Object v = value;
+        return db.read(tx -> Users.byAttribute(tx, tenantId, key, v, detail));
     }
 
     public byte[] face(String tenantId, String userId) {
-        return db.read(tx -> Users.face(tx, tenantId, userId));
+        String id = Identifiers.lookup(userId);
+        return id == null ? null : db.read(tx -> Users.face(tx, tenantId, id));
     }
 
-    public User createUser(String tenantId, User user) {
+    public User createUser(String tenantId, User given) {
+        User user = inNfc(given);
         return write(tenantId, false, w -> {
             if (!w.readUsers(List.of(user.id())).isEmpty()) throw new Failure.Conflict("$.id", "user " + user.id() + " exists");
             return single(w.putUsers(List.of(new UserWriter.Located("$", user))), user.id(), w);
@@ -165,7 +172,8 @@ public final class Directory {
     }
 
     /** Creates or replaces a user; fields left out are cleared, but for the password, which is kept. */
-    public User putUser(String tenantId, User user) {
+    public User putUser(String tenantId, User given) {
+        User user = inNfc(given);
         return write(tenantId, false, w -> single(w.putUsers(List.of(new UserWriter.Located("$", user))), user.id(), w));
     }
 
@@ -181,7 +189,9 @@ public final class Directory {
      * The same, when the stored user passes the precondition: it sees the user as stored (with its sequence) inside
      * the write transaction and throws to refuse, so a check such as an HTTP If-Match cannot race another writer.
      */
-    public User updateUser(String tenantId, String id, Consumer<User> precondition, UnaryOperator<User> edit) {
+    public User updateUser(String tenantId, String given, Consumer<User> precondition, UnaryOperator<User> edit) {
+        String id = Identifiers.lookup(given);
+        if (id == null) throw new Failure.NotFound(Failure.Subject.USER, "(not a valid id)");
         return write(tenantId, false, w -> {
             User current = w.readUsers(List.of(id)).stream().findFirst().orElseThrow(() -> new Failure.NotFound(Failure.Subject.USER, id));
             precondition.accept(current.withoutSecrets());
@@ -208,13 +218,21 @@ public final class Directory {
         return updateUser(tenantId, id, current -> merge(current, patch, User.class));
     }
 
+    /** The user with its id in NFC, as the writer stores it (see UserWriter), so that it is found as stored. */
+    private static User inNfc(User user) {
+        String id = Identifiers.nfc(user.id());
+        return java.util.Objects.equals(id, user.id()) ? user : user.with().id(id).build();
+    }
+
     /** A user just written, or, when nothing changed, as it is stored. */
     private static User single(List<User> written, String id, TenantWriter w) {
         User user = written.isEmpty() ? w.readUsers(List.of(id)).get(0) : written.get(0);
         return user.withoutSecrets();
     }
 
-    public void deleteUser(String tenantId, String id) {
+    public void deleteUser(String tenantId, String given) {
+        String id = Identifiers.lookup(given);
+        if (id == null) throw new Failure.NotFound(Failure.Subject.USER, "(not a valid id)");
         boolean deleted = write(tenantId, false, w -> w.deleteUser(id));
         if (!deleted) throw new Failure.NotFound(Failure.Subject.USER, id);
     }

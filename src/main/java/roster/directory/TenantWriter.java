@@ -13,8 +13,11 @@ import roster.model.AccessGroup;
 import roster.model.App;
 import roster.model.Department;
 import roster.model.Failure;
+import roster.model.Identifiers;
 import roster.model.User;
+import roster.model.VisibleTo;
 import roster.store.AccessGroups;
+import roster.store.Apps;
 import roster.store.Counters;
 import roster.store.Departments;
 import roster.store.Tenants;
@@ -47,6 +50,8 @@ public final class TenantWriter {
     private long lastSeq;
     long nextUserNum;
     long nextDeptNum;
+    private long freeUserNumCeiling = Identifiers.MAX_NUM;
+    private long freeDeptNumCeiling = Identifiers.MAX_NUM;
     final Set<String> departments = new HashSet<>();
     final Set<String> groups = new HashSet<>();
     private final Map<String, String> missingDepartments = new LinkedHashMap<>();
@@ -177,6 +182,59 @@ public final class TenantWriter {
 
     void count(long num, roster.model.Status status, long delta) {
         countDeltas.merge(Counters.Key.of(num, status), delta, Long::sum);
+    }
+
+    /**
+     * A user num the server assigns: the tenant's counter, or, once an explicit num at the bound has pushed the
+     * counter past it, the largest free num below the last one handed out that way (see Users.freeNumBelow).
+     */
+    long assignUserNum() {
+        if (nextUserNum <= Identifiers.MAX_NUM) return nextUserNum;
+        long num = Users.freeNumBelow(tx, tenantId, freeUserNumCeiling)
+                .orElseThrow(() -> new Failure.Conflict("$.num", "every num of the tenant is taken"));
+        freeUserNumCeiling = num - 1;
+        return num;
+    }
+
+    long assignDepartmentNum() {
+        if (nextDeptNum <= Identifiers.MAX_NUM) return nextDeptNum;
+        long num = Departments.freeNumBelow(tx, tenantId, freeDeptNumCeiling)
+                .orElseThrow(() -> new Failure.Conflict("$.num", "every department num of the tenant is taken"));
+        freeDeptNumCeiling = num - 1;
+        return num;
+    }
+
+    /** The counter after a num was used: never past the bound + 1, whatever an old row holds. */
+    static long after(long counter, long num) {
+        return Math.max(counter, Math.min(num, Identifiers.MAX_NUM) + 1);
+    }
+
+    /**
+     * A department may only go when nothing names it: a user's admin_of or an app's visible_to would otherwise
+     * point at nothing (a backup could not be loaded, and a department of that id created later would silently
+     * give the rights back). Refused with the referrer named.
+     */
+    void checkNoReferrers(String departmentId) {
+        List<String> admins = Users.administering(tx, tenantId, departmentId, 1);
+        if (!admins.isEmpty()) {
+            throw new Failure.Conflict("$", "department " + departmentId + " is in the admin_of of user " + admins.get(0));
+        }
+        for (App app : Apps.all(tx, tenantId)) {
+            if (app.visibleTo().departments().contains(departmentId)) {
+                throw new Failure.Conflict("$", "department " + departmentId + " is in the visible_to of app " + app.id());
+            }
+        }
+    }
+
+    /** Users deleted: the apps that named them in visible_to no longer do (in the same transaction). */
+    void forgetUsers(java.util.Collection<String> userIds) {
+        Set<String> gone = new HashSet<>(userIds);
+        for (App app : Apps.all(tx, tenantId)) {
+            VisibleTo v = app.visibleTo();
+            if (v.users().stream().noneMatch(gone::contains)) continue;
+            List<String> kept = v.users().stream().filter(u -> !gone.contains(u)).toList();
+            Apps.setVisibleTo(tx, tenantId, app.id(), new VisibleTo(v.all(), v.departments(), kept), clock.millis());
+        }
     }
 
     void requireDepartment(String id, String path) {

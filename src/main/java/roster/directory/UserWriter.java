@@ -20,9 +20,11 @@ import roster.model.Attribute;
 import roster.model.CanonicalJson;
 import roster.model.Face;
 import roster.model.Failure;
+import roster.model.Identifiers;
 import roster.model.User;
 import roster.model.UserDetail;
 import roster.store.Changes;
+import roster.store.Grants;
 import roster.store.Users;
 
 /**
@@ -43,7 +45,8 @@ public final class UserWriter {
         this.w = w;
     }
 
-    List<User> put(List<Located> batch) {
+    List<User> put(List<Located> given) {
+        List<Located> batch = given.stream().map(UserWriter::normalized).toList();
         Map<String, Located> byId = new LinkedHashMap<>();
         for (Located l : batch) {
             Validation.user(l.path(), l.user());
@@ -68,6 +71,8 @@ public final class UserWriter {
         List<String> deletions = new ArrayList<>();
         List<User> written = new ArrayList<>();
         List<Changes.Row> changes = new ArrayList<>();
+        // users whose signed-in tokens (EnOS) die with this change: deleted, or their password changed
+        Set<String> revoked = new HashSet<>();
         long now = w.clock.millis();
         // a write that names its actor records the fields it changed, which needs the users as they were
         Map<String, User> before = new HashMap<>();
@@ -78,6 +83,7 @@ public final class UserWriter {
             if (in.isDeletion()) {
                 if (old == null) continue;
                 deletions.add(in.id());
+                revoked.add(in.id());
                 changes.add(new Changes.Row(w.nextSequence(), in.id(), old.num(), true, now, w.actor, w.actor == null ? null : "deleted"));
                 w.count(old.num(), old.status(), -1);
                 w.summary().deleted++;
@@ -93,6 +99,7 @@ public final class UserWriter {
             Instant createdAt = in.createdAt() != null ? in.createdAt() : old != null ? old.createdAt() : at;
             Instant statusChangedAt = in.statusChangedAt() != null ? in.statusChangedAt()
                     : old == null ? createdAt : old.status() != user.status() ? at : old.statusChangedAt();
+            if (old != null && !Objects.equals(old.passwordHash(), user.passwordHash())) revoked.add(user.id());
             long seq = w.nextSequence();
             user = user.with().createdAt(createdAt).updatedAt(in.updatedAt() != null ? in.updatedAt() : at)
                     .statusChangedAt(statusChangedAt).sequence(seq).password(null).build();
@@ -104,6 +111,8 @@ public final class UserWriter {
             if (old == null) w.summary().created++; else w.summary().updated++;
             written.add(user);
         }
+        if (!revoked.isEmpty()) Grants.revokeSubjects(w.tx, w.tenantId, revoked);
+        if (!deletions.isEmpty()) w.forgetUsers(deletions);
         Users.delete(w.tx, w.tenantId, deletions);
         Users.write(w.tx, w.tenantId, rows, existing.keySet());
         Changes.record(w.tx, w.tenantId, changes);
@@ -165,9 +174,9 @@ public final class UserWriter {
             }
             num = in.num();
         } else {
-            num = w.nextUserNum;
+            num = w.assignUserNum();
         }
-        w.nextUserNum = Math.max(w.nextUserNum, num + 1);
+        w.nextUserNum = TenantWriter.after(w.nextUserNum, num);
         String passwordHash = in.passwordHash();
         if (in.password() != null) {
             passwordHash = old != null && Passwords.verify(in.password(), old.passwordHash()) ? old.passwordHash() : Passwords.hash(in.password());
@@ -235,25 +244,40 @@ public final class UserWriter {
         }
     }
 
-    /** A username or email may belong to one user of the tenant; users of this batch may also hand theirs on. */
+    /**
+     * A username or email may belong to one user of the tenant; users of this batch may also hand theirs on. Two
+     * values that look alike (case, full-width forms, confusable letters, see {@link Identifiers#key}) are one.
+     */
     private void checkUnique(List<Located> users, Attribute attribute, Function<User, String> value) {
         String field = attribute.name().toLowerCase(java.util.Locale.ROOT);
         Map<String, Located> claimed = new LinkedHashMap<>();
         for (Located l : users) {
             String v = value.apply(l.user());
             if (v == null) continue;
-            Located other = claimed.put(v, l);
-            if (other != null) throw new Failure.Conflict(l.path() + "." + field, field + " " + v + " is also given to user " + other.user().id());
+            Located other = claimed.put(Identifiers.key(v), l);
+            if (other != null) {
+                throw new Failure.Conflict(l.path() + "." + field, field + " " + v + " is also given to user " + other.user().id()
+                        + (v.equals(value.apply(other.user())) ? "" : " (as a look-alike)"));
+            }
         }
         if (claimed.isEmpty()) return;
         Set<String> inBatch = new HashSet<>();
         users.forEach(l -> inBatch.add(l.user().id()));
-        Users.holders(w.tx, w.tenantId, attribute, claimed.keySet()).forEach((v, holder) -> {
-            Located claimant = claimed.get(v);
+        Users.keyHolders(w.tx, w.tenantId, attribute, claimed.keySet()).forEach((key, holder) -> {
+            Located claimant = claimed.get(key);
             if (!holder.equals(claimant.user().id()) && !inBatch.contains(holder)) {
-                throw new Failure.Conflict(claimant.path() + "." + field, field + " " + v + " belongs to user " + holder);
+                throw new Failure.Conflict(claimant.path() + "." + field,
+                        field + " " + value.apply(claimant.user()) + " belongs to user " + holder + ", or looks like one that does");
             }
         });
+    }
+
+    /** Ids, usernames and emails are stored in Unicode NFC, so composed and decomposed forms are one value. */
+    private static Located normalized(Located l) {
+        User u = l.user();
+        String id = Identifiers.nfc(u.id()), username = Identifiers.nfc(u.username()), email = Identifiers.nfc(u.email());
+        if (Objects.equals(id, u.id()) && Objects.equals(username, u.username()) && Objects.equals(email, u.email())) return l;
+        return new Located(l.path(), u.with().id(id).username(username).email(email).build());
     }
 
     private Map<Long, String> numOwners(List<Located> users) {

@@ -12,6 +12,7 @@ import roster.model.App;
 import roster.model.Department;
 import roster.model.Face;
 import roster.model.Failure;
+import roster.model.Identifiers;
 import roster.model.Identity;
 import roster.model.Tenant;
 import roster.model.User;
@@ -51,6 +52,8 @@ public final class Validation {
                 throw new Failure.InvalidInput(path, "must not contain whitespace or control characters");
             }
         }
+        String flaw = Identifiers.flaw(value);
+        if (flaw != null) throw new Failure.InvalidInput(path, flaw);
     }
 
     public static void text(String path, String value) {
@@ -60,6 +63,7 @@ public final class Validation {
     public static void text(String path, String value, int max) {
         if (value == null) return;
         if (value.length() > max) throw new Failure.InvalidInput(path, "must be at most " + max + " characters");
+        if (Identifiers.hasUnpairedSurrogate(value)) throw new Failure.InvalidInput(path, "must not contain unpaired UTF-16 surrogates");
         for (int i = 0; i < value.length(); i++) {
             if (isUnsafe(value.charAt(i))) {
                 throw new Failure.InvalidInput(path, "must not contain control or bidirectional-override characters");
@@ -82,6 +86,35 @@ public final class Validation {
         if (value != null && value <= 0) throw new Failure.InvalidInput(path, "must be greater than 0");
     }
 
+    /** A num: 1 to 2^53 − 1, so that a JavaScript client reads it exactly (and the next one cannot overflow). */
+    public static void num(String path, Long value) {
+        if (value != null && (value <= 0 || value > Identifiers.MAX_NUM)) {
+            throw new Failure.InvalidInput(path, "must be from 1 to " + Identifiers.MAX_NUM);
+        }
+    }
+
+    /** A username or email: what identifies a person may not hold invisible characters, nor mix scripts. */
+    private static void identifier(String path, String value, boolean username) {
+        if (value == null) return;
+        String flaw = Identifiers.flaw(value);
+        if (flaw != null) throw new Failure.InvalidInput(path, flaw);
+        if (username && Identifiers.mixesScripts(value)) {
+            throw new Failure.InvalidInput(path, "must not mix scripts (such as Latin with Cyrillic or Greek)");
+        }
+    }
+
+    /** Numbers in custom data must survive a round trip through any JSON reader: no Infinity, NaN or overflow. */
+    private static void finiteNumbers(String path, com.fasterxml.jackson.databind.JsonNode node) {
+        if (node.isNumber()) {
+            double d = node.doubleValue();
+            if (Double.isNaN(d) || Double.isInfinite(d)) throw new Failure.InvalidInput(path, "is not a finite number");
+        } else if (node.isObject()) {
+            node.fields().forEachRemaining(e -> finiteNumbers(path + "." + e.getKey(), e.getValue()));
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) finiteNumbers(path + "[" + i + "]", node.get(i));
+        }
+    }
+
     public static void tenant(String path, Tenant tenant) {
         key(path + ".id", tenant.id());
         text(path + ".name", tenant.name());
@@ -89,7 +122,7 @@ public final class Validation {
 
     public static void department(String path, Department d) {
         id(path + ".id", d.id());
-        positive(path + ".num", d.num());
+        num(path + ".num", d.num());
         requiredText(path + ".name", d.name());
         if (d.parent() != null) {
             id(path + ".parent", d.parent());
@@ -126,12 +159,14 @@ public final class Validation {
     public static void user(String path, User u) {
         id(path + ".id", u.id());
         if (u.isDeletion()) return;
-        positive(path + ".num", u.num());
+        num(path + ".num", u.num());
         text(path + ".username", u.username(), 128);
+        identifier(path + ".username", u.username(), true);
         text(path + ".name", u.name());
         text(path + ".nickname", u.nickname());
         if (u.email() != null) {
             text(path + ".email", u.email(), 254);
+            identifier(path + ".email", u.email(), false);
             if (!EMAIL.matcher(u.email()).matches()) throw new Failure.InvalidInput(path + ".email", "is not an email address");
         }
         if (u.phone() != null && !PHONE.matcher(u.phone()).matches()) {
@@ -154,6 +189,7 @@ public final class Validation {
         if (u.customData() != null && u.customData().toString().length() > MAX_CUSTOM_DATA) {
             throw new Failure.InvalidInput(path + ".custom_data", "must be at most " + MAX_CUSTOM_DATA + " bytes of JSON");
         }
+        if (u.customData() != null) finiteNumbers(path + ".custom_data", u.customData());
         if (u.password() != null) {
             if (u.password().isEmpty()) throw new Failure.InvalidInput(path + ".password", "must not be empty");
             if (Passwords.tooLong(u.password())) {

@@ -125,7 +125,11 @@ public final class UserQueries {
      * The user whose attribute has this value, if the filter selects it: a list's rule applied to one lookup, in
      * one query (each department condition tested on the row, never gathered).
      */
-    public Optional<User> find(String tenantId, UserFilter filter, Attribute key, Object value, UserDetail detail) {
+    public Optional<User> find(String tenantId, UserFilter filter, Attribute key, Object given, UserDetail detail) {
+        // ids, usernames and emails are stored in NFC (see UserWriter), so they are looked up in NFC
+        Object value = given instanceof String s && (key == Attribute.ID || key == Attribute.USERNAME || key == Attribute.EMAIL)
+                ? roster.model.Identifiers.lookup(s) : given;
+        if (value == null) return Optional.empty();
         UserFilter one = UserFilter.and(filter, UserFilter.eq(key, value));
         return read(one, tx -> Users.page(tx, tenantId, one, d -> true, Order.NUM, null, null, 0, 1, detail).stream().findFirst());
     }

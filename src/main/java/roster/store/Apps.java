@@ -59,6 +59,12 @@ public final class Apps {
         tx.h.createUpdate("UPDATE apps SET event_keys_sealed = ? WHERE id = ?").bind(0, sealed).bind(1, appId).execute();
     }
 
+    /** Narrows what an app sees (a user it named was deleted). */
+    public static void setVisibleTo(Tx tx, String tenantId, String appId, VisibleTo visibleTo, long now) {
+        tx.h.createUpdate("UPDATE apps SET visible_to = ?, updated_at = ? WHERE tenant_id = ? AND id = ?")
+                .bind(0, json(visibleTo)).bind(1, now).bind(2, tenantId).bind(3, appId).execute();
+    }
+
     /** Removes an app and its tokens; false when the tenant has no such app. */
     public static boolean delete(Tx tx, String tenantId, String appId) {
         if (tx.h.createUpdate("DELETE FROM apps WHERE tenant_id = ? AND id = ?").bind(0, tenantId).bind(1, appId).execute() == 0) return false;

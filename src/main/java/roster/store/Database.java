@@ -31,6 +31,8 @@ public final class Database implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Database.class);
     /** What a caller is told when the database stays busy past its wait. */
+    /** The setting that records that V8's identity keys were filled for the users stored before it. */
+    public static final String IDENTITY_KEYS = "identity_keys";
     public static final String BUSY_MESSAGE = "the directory is busy with another write (e.g. a load); retry shortly";
     /** What a caller is told while the database cannot be reached (stopped, restarting, network down). */
     public static final String UNREACHABLE_MESSAGE = "the database is unreachable; retry shortly";
@@ -78,6 +80,15 @@ public final class Database implements AutoCloseable {
             }
             // Flyway lifted the statement timeout on the connections it used: start requests on fresh ones
             db.writePool.getHikariPoolMXBean().softEvictConnections();
+            // V8's identity keys are computed in Java (ICU): users stored before it get theirs here, once
+            if (db.read(tx -> ServerSettings.get(tx, IDENTITY_KEYS).isEmpty())) {
+                String[] at = {"", ""};
+                while (at != null) {
+                    String[] after = at;
+                    at = db.write(tx -> Users.backfillKeys(tx, after, 1000));
+                }
+                db.useWrite(tx -> ServerSettings.putIfAbsent(tx, IDENTITY_KEYS, "filled"));
+            }
         } catch (RuntimeException e) {
             db.close();
             throw e;

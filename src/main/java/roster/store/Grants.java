@@ -54,4 +54,11 @@ public final class Grants {
         return tx.h.createUpdate("DELETE FROM tokens WHERE id = ? AND kind = ? AND app_id = ?")
                 .bind(0, id).bind(1, kind).bind(2, appId).execute() > 0;
     }
+
+    /** Revokes every grant issued to these users (a signed-in user's token), e.g. when a password changes. */
+    public static void revokeSubjects(Tx tx, String tenantId, java.util.Collection<String> userIds) {
+        if (userIds.isEmpty()) return;
+        tx.h.createUpdate("DELETE FROM tokens WHERE tenant_id = :t AND subject IN (<ids>)")
+                .bind("t", tenantId).bindList("ids", java.util.List.copyOf(userIds)).execute();
+    }
 }

@@ -10,4 +10,8 @@ public final class ServerSettings {
         tx.h.createUpdate("INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING").bind(0, name).bind(1, value).execute();
         return tx.h.createQuery("SELECT value FROM settings WHERE name = ?").bind(0, name).mapTo(String.class).one();
     }
+
+    public static java.util.Optional<String> get(Tx tx, String name) {
+        return tx.h.createQuery("SELECT value FROM settings WHERE name = ?").bind(0, name).mapTo(String.class).findOne();
+    }
 }

@@ -12,9 +12,15 @@ public final class Tenants {
     /** A tenant's counters as the writer found them under its lock. */
     public record Sequence(long lastSeq, long nextUserNum, long nextDeptNum) {}
 
+    /**
+     * Creates a tenant when there is none. A tenant of an id that was deleted before continues its predecessor's
+     * sequence and nums, so a client that synced the old one never sees a number again (see deleted_tenants).
+     */
     public static void createIfAbsent(Tx tx, String id, long now) {
-        tx.h.createUpdate("INSERT INTO tenants (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING")
-                .bind(0, id).bind(1, now).execute();
+        tx.h.createUpdate("INSERT INTO tenants (id, created_at, last_seq, next_user_num, next_dept_num) "
+                        + "SELECT ?, ?, COALESCE(MAX(last_seq), 0), COALESCE(MAX(next_user_num), 1), COALESCE(MAX(next_dept_num), 1) "
+                        + "FROM deleted_tenants WHERE id = ? ON CONFLICT (id) DO NOTHING")
+                .bind(0, id).bind(1, now).bind(2, id).execute();
     }
 
     /**
@@ -57,11 +63,27 @@ public final class Tenants {
                 .mapTo(String.class).findOne().orElse("none");
     }
 
-    /** Removes a tenant and everything in it; false when there was none. */
-    public static boolean delete(Tx tx, String id) {
-        if (tx.h.createUpdate("DELETE FROM tenants WHERE id = ?").bind(0, id).execute() == 0) return false;
+    /**
+     * Removes a tenant and everything in it; false when there was none. What a syncing client saw stays true: each
+     * user gets a tombstone in the change feed (numbered after the last change), the feed keeps its tombstones,
+     * and the tenant's counters are kept in deleted_tenants for a tenant of the same id created later.
+     */
+    public static boolean delete(Tx tx, String id, long now) {
+        Optional<Sequence> sequence = lock(tx, id);
+        if (sequence.isEmpty()) return false;
+        long users = tx.h.createQuery("SELECT COUNT(*) FROM users WHERE tenant_id = ?").bind(0, id).mapTo(Long.class).one();
+        tx.h.createUpdate("DELETE FROM user_changes WHERE tenant_id = ? AND deleted = 0").bind(0, id).execute();
+        tx.h.createUpdate("INSERT INTO user_changes (tenant_id, seq, user_id, user_num, deleted, changed_at) "
+                        + "SELECT tenant_id, ? + ROW_NUMBER() OVER (ORDER BY num), id, num, 1, ? FROM users WHERE tenant_id = ?")
+                .bind(0, sequence.get().lastSeq()).bind(1, now).bind(2, id).execute();
+        tx.h.createUpdate("INSERT INTO deleted_tenants (id, last_seq, next_user_num, next_dept_num, deleted_at) VALUES (?, ?, ?, ?, ?) "
+                        + "ON CONFLICT (id) DO UPDATE SET last_seq = excluded.last_seq, next_user_num = excluded.next_user_num, "
+                        + "next_dept_num = excluded.next_dept_num, deleted_at = excluded.deleted_at")
+                .bind(0, id).bind(1, sequence.get().lastSeq() + users).bind(2, sequence.get().nextUserNum())
+                .bind(3, sequence.get().nextDeptNum()).bind(4, now).execute();
+        tx.h.createUpdate("DELETE FROM tenants WHERE id = ?").bind(0, id).execute();
         for (String table : List.of("departments", "access_groups", "users", "user_departments", "user_groups",
-                "user_faces", "user_changes", "user_counts", "apps", "tokens", "webhooks", "webhook_deliveries")) {
+                "user_faces", "user_counts", "apps", "tokens", "webhooks", "webhook_deliveries")) {
             tx.h.createUpdate("DELETE FROM " + table + " WHERE tenant_id = ?").bind(0, id).execute();
         }
         return true;

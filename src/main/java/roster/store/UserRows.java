@@ -19,6 +19,7 @@ import roster.model.Acs;
 import roster.model.Attribute;
 import roster.model.CanonicalJson;
 import roster.model.Face;
+import roster.model.Identifiers;
 import roster.model.Gender;
 import roster.model.Identity;
 import roster.model.Status;
@@ -38,7 +39,7 @@ final class UserRows {
             + "phone, phone_country_code, gender, avatar, status, birthdate, country, province, city, address, "
             + "street_address, postal_code, external_id, email_verified, phone_verified, identities, custom_data, "
             + "admin_of, password_hash, acs_card, face_type, acs_member, content_hash, created_at, updated_at, "
-            + "status_changed_at) VALUES (" + "?, ".repeat(33) + "?) "
+            + "status_changed_at, username_key, email_key) VALUES (" + "?, ".repeat(35) + "?) "
             + "ON CONFLICT (tenant_id, id) DO UPDATE SET num = excluded.num, seq = excluded.seq, "
             + "username = excluded.username, name = excluded.name, nickname = excluded.nickname, email = excluded.email, "
             + "phone = excluded.phone, phone_country_code = excluded.phone_country_code, gender = excluded.gender, "
@@ -51,7 +52,7 @@ final class UserRows {
             + "password_hash = excluded.password_hash, acs_card = excluded.acs_card, face_type = excluded.face_type, "
             + "acs_member = excluded.acs_member, content_hash = excluded.content_hash, "
             + "created_at = excluded.created_at, updated_at = excluded.updated_at, "
-            + "status_changed_at = excluded.status_changed_at";
+            + "status_changed_at = excluded.status_changed_at, username_key = excluded.username_key, email_key = excluded.email_key";
 
     private UserRows() {}
 
@@ -81,7 +82,7 @@ final class UserRows {
                         json(u.customData()), json(u.adminOf().isEmpty() ? null : u.adminOf()), u.passwordHash(),
                         u.acs().card(), face == null ? null : face.type().wire(), u.acs().groups().isEmpty() ? 0 : 1,
                         row.contentHash(), u.createdAt().toEpochMilli(), u.updatedAt().toEpochMilli(),
-                        u.statusChangedAt().toEpochMilli()};
+                        u.statusChangedAt().toEpochMilli(), Identifiers.key(u.username()), Identifiers.key(u.email())};
                 for (int i = 0; i < values.length; i++) users.setObject(i + 1, values[i]);
                 users.addBatch();
                 for (String d : u.departments()) {
@@ -243,6 +244,12 @@ final class UserRows {
 
     private static final TypeReference<List<Identity>> IDENTITIES = new TypeReference<>() {};
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+
+    /** A stored JSON list of strings (admin_of); empty when there is none. */
+    static List<String> parseList(String json) {
+        List<String> list = parse(json, STRINGS);
+        return list == null ? List.of() : list;
+    }
 
     private static <T> T parse(String json, TypeReference<T> type) {
         if (json == null) return null;

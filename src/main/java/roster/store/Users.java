@@ -86,6 +86,68 @@ public final class Users {
         return out;
     }
 
+    /**
+     * Who holds each of these identity keys (see {@link roster.model.Identifiers#key}) of a username or email:
+     * key to user id. Two users whose usernames look alike share a key.
+     */
+    public static Map<String, String> keyHolders(Tx tx, String tenantId, Attribute attribute, Collection<String> keys) {
+        Map<String, String> out = new HashMap<>();
+        if (keys.isEmpty()) return out;
+        String column = attribute == Attribute.USERNAME ? "username_key" : "email_key";
+        tx.h.createQuery("SELECT id, " + column + " FROM users WHERE tenant_id = :t AND " + column + " IN (<keys>)")
+                .bind("t", tenantId).bindList("keys", List.copyOf(keys))
+                .map((rs, ctx) -> Map.entry(rs.getString(2), rs.getString(1)))
+                .forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
+    /**
+     * Fills the identity keys of users stored before they existed (V8): one batch of users after the given
+     * (tenant, id), in primary-key order so that each batch seeks instead of scanning again. Returns the last
+     * (tenant, id) of the batch, or null when no user is left.
+     */
+    public static String[] backfillKeys(Tx tx, String[] after, int batch) {
+        List<String[]> rows = tx.h.createQuery("SELECT tenant_id, id, username, email, username_key, email_key FROM users "
+                        + "WHERE (tenant_id > :t OR (tenant_id = :t AND id > :id)) ORDER BY tenant_id, id LIMIT " + batch)
+                .bind("t", after[0]).bind("id", after[1])
+                .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6)})
+                .list();
+        var update = tx.h.prepareBatch("UPDATE users SET username_key = ?, email_key = ? WHERE tenant_id = ? AND id = ?");
+        boolean any = false;
+        for (String[] r : rows) {
+            if ((r[2] == null || r[4] != null) && (r[3] == null || r[5] != null)) continue;
+            update.bind(0, roster.model.Identifiers.key(r[2])).bind(1, roster.model.Identifiers.key(r[3])).bind(2, r[0]).bind(3, r[1]).add();
+            any = true;
+        }
+        if (any) update.execute();
+        return rows.size() < batch ? null : new String[] {rows.get(rows.size() - 1)[0], rows.get(rows.size() - 1)[1]};
+    }
+
+    /** The users whose admin_of names this department (at most limit of them). */
+    public static List<String> administering(Tx tx, String tenantId, String departmentId, int limit) {
+        String quoted = roster.model.CanonicalJson.MAPPER.valueToTree(departmentId).toString();
+        String like = "%" + quoted.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
+        // LIKE narrows by the JSON text; the parsed list decides (LIKE ignores ASCII case on SQLite)
+        return tx.h.createQuery("SELECT id, admin_of FROM users WHERE tenant_id = ? AND admin_of LIKE ? ESCAPE '!' ORDER BY num")
+                .bind(0, tenantId).bind(1, like)
+                .map((rs, ctx) -> UserRows.parseList(rs.getString(2)).contains(departmentId) ? rs.getString(1) : null)
+                .stream().filter(java.util.Objects::nonNull).limit(limit).toList();
+    }
+
+    /**
+     * The largest num from ceiling down that no user of the tenant holds; empty when there is none. Used only once
+     * the tenant's counter has passed the bound (a num at the top was given explicitly): nums are then handed out
+     * downwards from the top, where the counter never went, so a num seen before is not given again.
+     */
+    public static java.util.OptionalLong freeNumBelow(Tx tx, String tenantId, long ceiling) {
+        return tx.h.createQuery("SELECT MAX(k.c) FROM (SELECT CAST(? AS BIGINT) AS c UNION ALL SELECT num - 1 FROM users "
+                        + "WHERE tenant_id = ? AND num <= ?) k WHERE k.c >= 1 AND k.c <= ? "
+                        + "AND NOT EXISTS (SELECT 1 FROM users v WHERE v.tenant_id = ? AND v.num = k.c)")
+                .bind(0, ceiling).bind(1, tenantId).bind(2, ceiling).bind(3, ceiling).bind(4, tenantId)
+                .map((rs, ctx) -> { long v = rs.getLong(1); return rs.wasNull() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(v); })
+                .one();
+    }
+
     /** Who holds each of these nums: num to user id. */
     public static Map<Long, String> numOwners(Tx tx, String tenantId, Collection<Long> nums) {
         Map<Long, String> out = new HashMap<>();

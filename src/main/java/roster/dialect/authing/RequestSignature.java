@@ -81,11 +81,10 @@ final class RequestSignature {
         if (Duration.between(date, now).abs().compareTo(SKEW) > 0) {
             throw AuthingError.UNAUTHORIZED.refuse("the date header is more than " + SKEW.toMinutes() + " minutes from the server's clock");
         }
-        TenantApp app = apps.find(accessKeyId).orElseThrow(() -> AuthingError.UNAUTHORIZED.refuse("unknown accessKeyId"));
-        String secret = apps.secretOf(app);
-        if (stringsToSign(ctx).stream().noneMatch(text -> Keys.constantTimeEquals(sign(secret, text), signature))) {
-            throw AuthingError.UNAUTHORIZED.refuse("signature mismatch");
-        }
+        // an unknown accessKeyId is checked against a decoy secret and answered as a wrong signature: ids cannot be probed
+        AppCredentials.Keyed keyed = apps.keyed(accessKeyId);
+        boolean signed = stringsToSign(ctx).stream().anyMatch(text -> Keys.constantTimeEquals(sign(keyed.secret(), text), signature));
+        TenantApp app = keyed.app().filter(a -> signed).orElseThrow(() -> AuthingError.UNAUTHORIZED.refuse("signature mismatch"));
         if (!replays.firstUse(app.app().id(), nonce, (date.isAfter(now) ? date : now).plus(SKEW))) {
             throw AuthingError.UNAUTHORIZED.refuse("this signature nonce was used before (replayed request)");
         }

@@ -43,12 +43,13 @@ final class Gateway {
         String appKey = requiredText(body, "appKey");
         String encryption = requiredText(body, "encryption");
         long timestamp = requiredLong(body, "timestamp");
-        TenantApp app = services.apps().find(appKey).orElseThrow(() -> EnosError.APP_KEY_UNKNOWN.because(null));
         checkSkew(timestamp);
-        String expected = Keys.sha256Hex(appKey + timestamp + services.apps().secretOf(app));
-        if (!Keys.constantTimeEquals(expected, encryption.toLowerCase(java.util.Locale.ROOT))) {
-            throw EnosError.ENCRYPTION_INVALID.because(null);
-        }
+        // an unknown appKey is checked against a decoy secret and answered as a wrong encryption (1003, not 1002):
+        // app keys cannot be probed
+        var keyed = services.apps().keyed(appKey);
+        String expected = Keys.sha256Hex(appKey + timestamp + keyed.secret());
+        boolean matches = Keys.constantTimeEquals(expected, encryption.toLowerCase(java.util.Locale.ROOT));
+        TenantApp app = keyed.app().filter(a -> matches).orElseThrow(() -> EnosError.ENCRYPTION_INVALID.because(null));
         services.callers().admit(app, SCOPE);
         Tokens tokens = services.tokens();
         // EnOS hands out the same token while it lives; Roster does so while it has a good part of its life left.
