@@ -17,9 +17,18 @@ public record Settings(
         String secretKey,
         boolean benchCeiling,
         boolean stderrIsTerminal,
-        WebhookSettings webhooks) {
+        WebhookSettings webhooks,
+        Path tlsCert,
+        Path tlsKey) {
 
     public static final int DEFAULT_PORT = 8080;
+
+    /** What no source of settings may give (a flag bypasses the parsing of the environment). */
+    public Settings {
+        if (adminToken != null && adminToken.isBlank()) throw new ConfigError("--admin-token (ROSTER_ADMIN_TOKEN)", "must not be empty");
+        if (port < 0 || port > 65535) throw new ConfigError("--port (ROSTER_PORT)", "must be a port number from 0 to 65535, not " + port);
+        if ((tlsCert == null) != (tlsKey == null)) throw new ConfigError("ROSTER_TLS_CERT, ROSTER_TLS_KEY", "give both (PEM files) or neither");
+    }
 
     public static Settings fromEnvironment() {
         return fromEnvironment(System.getenv());
@@ -37,7 +46,9 @@ public record Settings(
                 blankToNull(env.get("ROSTER_SECRET_KEY")),
                 "1".equals(env.get("ROSTER_BENCH_CEILING")),
                 "1".equals(env.get("ROSTER_STDERR_TTY")),
-                WebhookSettings.fromEnvironment(env));
+                WebhookSettings.fromEnvironment(env),
+                existingFile("ROSTER_TLS_CERT", env.get("ROSTER_TLS_CERT")),
+                existingFile("ROSTER_TLS_KEY", env.get("ROSTER_TLS_KEY")));
     }
 
     /**
@@ -73,7 +84,7 @@ public record Settings(
 
     /** Settings for an embedded server (tests): the defaults but for what is given. */
     public static Settings of(String host, int port, Path dataDir, String jdbcUrl, String adminToken) {
-        return new Settings(host, port, dataDir, jdbcUrl, adminToken, 0, null, false, false, WebhookSettings.DEFAULTS);
+        return new Settings(host, port, dataDir, jdbcUrl, adminToken, 0, null, false, false, WebhookSettings.DEFAULTS, null, null);
     }
 
     /** The embedded database lives in the data folder unless ROSTER_DB names another one. */
@@ -88,15 +99,47 @@ public record Settings(
                 dataDir != null ? dataDir : this.dataDir,
                 jdbcUrl != null ? jdbcUrl : this.jdbcUrl,
                 adminToken != null ? adminToken : this.adminToken,
-                rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks);
+                rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks, tlsCert, tlsKey);
     }
 
     public Settings withRateLimit(int perSecond) {
-        return new Settings(host, port, dataDir, jdbcUrl, adminToken, perSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks);
+        return new Settings(host, port, dataDir, jdbcUrl, adminToken, perSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks, tlsCert, tlsKey);
     }
 
     public Settings withWebhooks(WebhookSettings newWebhooks) {
-        return new Settings(host, port, dataDir, jdbcUrl, adminToken, rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, newWebhooks);
+        return new Settings(host, port, dataDir, jdbcUrl, adminToken, rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, newWebhooks, tlsCert, tlsKey);
+    }
+
+    /** Settings serving HTTPS with this PEM certificate chain and key. */
+    public Settings withTls(Path cert, Path key) {
+        return new Settings(host, port, dataDir, jdbcUrl, adminToken, rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks, cert, key);
+    }
+
+    public boolean tls() {
+        return tlsCert != null;
+    }
+
+    /**
+     * Creates the data folder when it is missing, readable by its owner only (it holds the master key, the admin
+     * token and the embedded database).
+     */
+    public void createDataDir() {
+        if (java.nio.file.Files.isDirectory(dataDir)) return;
+        try {
+            java.nio.file.Files.createDirectories(dataDir);
+            java.nio.file.Files.setPosixFilePermissions(dataDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: its own access rules apply
+        } catch (java.io.IOException e) {
+            throw new ConfigError("ROSTER_DATA", "cannot create " + dataDir + ": point ROSTER_DATA (--data) at a folder this user can write");
+        }
+    }
+
+    private static Path existingFile(String variable, String value) {
+        if (value == null || value.isBlank()) return null;
+        Path file = Path.of(value);
+        if (!java.nio.file.Files.isReadable(file)) throw new ConfigError(variable, "no readable file '" + shown(value) + "'");
+        return file;
     }
 
     private static int parsePort(String value) {
