@@ -47,7 +47,8 @@ final class WireRules {
     /** The raw path's escapes, checked before routing; a refusal goes to the front end that owns the path. */
     static void checkPath(String rawPath) {
         if (MALFORMED_ESCAPE.matcher(rawPath).find()) throw new Failure.Refused(400, "the path holds a malformed %-escape");
-        if (ENCODED_SEPARATOR.matcher(rawPath).find()) throw new Failure.Refused(400, "the path holds an encoded '/' or '\\'");
+        // the console's own links carry ids with '/' encoded and decode them itself; the APIs name ids in one segment
+        if (!rawPath.startsWith("/console/") && ENCODED_SEPARATOR.matcher(rawPath).find()) throw new Failure.Refused(400, "the path holds an encoded '/' or '\\'");
     }
 
     /** nosniff on every answer; HEAD handled as GET (Jetty drops the body of an answer to HEAD). */
