@@ -42,7 +42,7 @@ import roster.model.Failure;
 /** The command line: serve, demo, load, export, doctor, version. */
 @Command(name = "roster", mixinStandardHelpOptions = true, versionProvider = Roster.Version.class,
         description = "A self-hosted user directory server speaking the Feishu, Authing, EnOS and bizapi user APIs.",
-        subcommands = {Roster.Serve.class, Roster.Demo.class, Roster.Load.class, Roster.Export.class, Doctor.class,
+        subcommands = {Roster.Serve.class, Roster.Demo.class, Roster.Load.class, Roster.Export.class, Roster.Backup.class, Roster.Restore.class, Doctor.class,
                 Roster.VersionCommand.class})
 public final class Roster implements Runnable {
 
@@ -134,7 +134,7 @@ public final class Roster implements Runnable {
             Path file = settings.dataDir().resolve("admin-token");
             try {
                 if (Files.exists(file)) return Files.readString(file).trim();
-                Files.createDirectories(settings.dataDir());
+                settings.createDataDir();
                 String token = Keys.randomToken(24);
                 Keys.writePrivate(file, token);
                 out.println("Admin token (kept in " + file + "): " + token);
@@ -160,7 +160,7 @@ public final class Roster implements Runnable {
         }
 
         String url() {
-            return "http://" + services.settings().host() + ":" + server.port();
+            return server.scheme() + "://" + services.settings().host() + ":" + server.port();
         }
 
         /** Blocks until a stop signal, then stops accepting, lets in-flight requests finish, and runs afterwards. */
@@ -262,6 +262,11 @@ public final class Roster implements Runnable {
                 if (tty) System.err.println();
                 System.err.println("roster load: refused, nothing was changed: " + e.getMessage());
                 return 2;
+            } catch (Failure.Busy e) {
+                // a full disk or a database held by another writer: the load's one transaction was rolled back
+                if (tty) System.err.println();
+                System.err.println("roster load: failed, nothing was changed: " + e.getMessage());
+                return 3;
             } catch (java.nio.file.NoSuchFileException e) {
                 System.err.println("roster load: no such file: " + file);
                 return 2;
@@ -299,6 +304,63 @@ public final class Roster implements Runnable {
                 throw new java.io.UncheckedIOException(e);
             } finally {
                 services.database().close();
+            }
+        }
+    }
+
+    @Command(name = "backup", description = "Write a consistent copy of the embedded database to FILE, while a server runs.")
+    static final class Backup implements Callable<Integer> {
+        @Mixin Config config;
+
+        @Parameters(paramLabel = "FILE", description = "Where the copy goes (replaced when it exists).")
+        Path file;
+
+        @Override
+        public Integer call() {
+            Settings settings = config.settings(null, null, null);
+            if (settings.jdbcUrl() != null && !settings.effectiveJdbcUrl().startsWith("jdbc:sqlite:")) {
+                System.err.println("roster backup: the database is PostgreSQL; back it up with pg_dump (see README, Backups)");
+                return 2;
+            }
+            Services services = Services.open(settings, Clock.systemUTC(), frontEnds(settings, null));
+            try {
+                long start = System.nanoTime();
+                services.database().backupTo(file);
+                System.err.printf("roster backup: %s written in %.1f s; keep %s (or ROSTER_SECRET_KEY) with it%n",
+                        file, (System.nanoTime() - start) / 1e9, settings.dataDir().resolve("master.key"));
+                return 0;
+            } catch (Failure.Busy | java.io.UncheckedIOException e) {
+                System.err.println("roster backup: failed: " + e.getMessage());
+                return 3;
+            } finally {
+                services.database().close();
+            }
+        }
+    }
+
+    @Command(name = "restore", description = "Put a backup written by `roster backup` back as the embedded database (stop the server first).")
+    static final class Restore implements Callable<Integer> {
+        @Mixin Config config;
+
+        @Parameters(paramLabel = "FILE", description = "A file written by `roster backup`.")
+        Path file;
+
+        @Override
+        public Integer call() {
+            Settings settings = config.settings(null, null, null);
+            if (!settings.effectiveJdbcUrl().startsWith("jdbc:sqlite:")) {
+                System.err.println("roster restore: the database is PostgreSQL; restore it with pg_restore or psql (see README, Backups)");
+                return 2;
+            }
+            try {
+                settings.createDataDir();
+                List<String> migrations = frontEnds(settings, null).stream().map(FrontEnd::migrations).filter(java.util.Objects::nonNull).toList();
+                roster.store.Database.restore(settings.effectiveJdbcUrl(), file, migrations);
+                System.err.println("roster restore: " + settings.effectiveJdbcUrl().substring("jdbc:sqlite:".length()) + " restored from " + file);
+                return 0;
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                System.err.println("roster restore: refused: " + e.getMessage());
+                return 2;
             }
         }
     }

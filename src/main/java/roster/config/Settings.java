@@ -19,12 +19,21 @@ public record Settings(
         boolean stderrIsTerminal,
         WebhookSettings webhooks,
         Integer ldapPort,
-        java.time.Duration statementTimeout) {
+        java.time.Duration statementTimeout,
+        Path tlsCert,
+        Path tlsKey) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_LDAP_PORT = 3890;
     /** ROSTER_STATEMENT_TIMEOUT when unset: a query of a request running longer is cut off and answered 503. */
     public static final java.time.Duration DEFAULT_STATEMENT_TIMEOUT = java.time.Duration.ofSeconds(10);
+
+    /** What no source of settings may give (a flag bypasses the parsing of the environment). */
+    public Settings {
+        if (adminToken != null && adminToken.isBlank()) throw new ConfigError("--admin-token (ROSTER_ADMIN_TOKEN)", "must not be empty");
+        if (port < 0 || port > 65535) throw new ConfigError("--port (ROSTER_PORT)", "must be a port number from 0 to 65535, not " + port);
+        if ((tlsCert == null) != (tlsKey == null)) throw new ConfigError("ROSTER_TLS_CERT, ROSTER_TLS_KEY", "give both (PEM files) or neither");
+    }
 
     public static Settings fromEnvironment() {
         return fromEnvironment(System.getenv());
@@ -44,7 +53,9 @@ public record Settings(
                 "1".equals(env.get("ROSTER_STDERR_TTY")),
                 WebhookSettings.fromEnvironment(env),
                 ldapPort(env.getOrDefault("ROSTER_LDAP_PORT", String.valueOf(DEFAULT_LDAP_PORT))),
-                parseDuration("ROSTER_STATEMENT_TIMEOUT", env.get("ROSTER_STATEMENT_TIMEOUT"), DEFAULT_STATEMENT_TIMEOUT));
+                parseDuration("ROSTER_STATEMENT_TIMEOUT", env.get("ROSTER_STATEMENT_TIMEOUT"), DEFAULT_STATEMENT_TIMEOUT),
+                existingFile("ROSTER_TLS_CERT", env.get("ROSTER_TLS_CERT")),
+                existingFile("ROSTER_TLS_KEY", env.get("ROSTER_TLS_KEY")));
     }
 
     /**
@@ -80,7 +91,7 @@ public record Settings(
 
     /** Settings for an embedded server (tests): the defaults but for what is given; no LDAP listener. */
     public static Settings of(String host, int port, Path dataDir, String jdbcUrl, String adminToken) {
-        return new Settings(host, port, dataDir, jdbcUrl, adminToken, 0, null, false, false, WebhookSettings.DEFAULTS, null, DEFAULT_STATEMENT_TIMEOUT);
+        return new Settings(host, port, dataDir, jdbcUrl, adminToken, 0, null, false, false, WebhookSettings.DEFAULTS, null, DEFAULT_STATEMENT_TIMEOUT, null, null);
     }
 
     /** The embedded database lives in the data folder unless ROSTER_DB names another one. */
@@ -95,24 +106,24 @@ public record Settings(
                 dataDir != null ? dataDir : this.dataDir,
                 jdbcUrl != null ? jdbcUrl : this.jdbcUrl,
                 adminToken != null ? adminToken : this.adminToken,
-                rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks, ldapPort, statementTimeout);
+                rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks, ldapPort, statementTimeout, tlsCert, tlsKey);
     }
 
     public Settings withRateLimit(int perSecond) {
-        return new Settings(host, port, dataDir, jdbcUrl, adminToken, perSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks, ldapPort, statementTimeout);
+        return new Settings(host, port, dataDir, jdbcUrl, adminToken, perSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks, ldapPort, statementTimeout, tlsCert, tlsKey);
     }
 
     public Settings withWebhooks(WebhookSettings newWebhooks) {
-        return new Settings(host, port, dataDir, jdbcUrl, adminToken, rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, newWebhooks, ldapPort, statementTimeout);
+        return new Settings(host, port, dataDir, jdbcUrl, adminToken, rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, newWebhooks, ldapPort, statementTimeout, tlsCert, tlsKey);
     }
 
     /** The LDAP port: null turns the LDAP listener off, 0 picks a free port. */
     public Settings withLdapPort(Integer port) {
-        return new Settings(host, this.port, dataDir, jdbcUrl, adminToken, rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks, port, statementTimeout);
+        return new Settings(host, this.port, dataDir, jdbcUrl, adminToken, rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks, port, statementTimeout, tlsCert, tlsKey);
     }
 
     public Settings withStatementTimeout(java.time.Duration timeout) {
-        return new Settings(host, port, dataDir, jdbcUrl, adminToken, rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks, ldapPort, timeout);
+        return new Settings(host, port, dataDir, jdbcUrl, adminToken, rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks, ldapPort, timeout, tlsCert, tlsKey);
     }
 
     /** "10s", "500ms", "2m", or a number of seconds; "0" turns the limit off. */
@@ -127,6 +138,38 @@ public record Settings(
             case "m" -> java.time.Duration.ofMinutes(n);
             default -> java.time.Duration.ofSeconds(n);
         };
+    }
+
+    /** Settings serving HTTPS with this PEM certificate chain and key. */
+    public Settings withTls(Path cert, Path key) {
+        return new Settings(host, port, dataDir, jdbcUrl, adminToken, rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks, ldapPort, statementTimeout, cert, key);
+    }
+
+    public boolean tls() {
+        return tlsCert != null;
+    }
+
+    /**
+     * Creates the data folder when it is missing, readable by its owner only (it holds the master key, the admin
+     * token and the embedded database).
+     */
+    public void createDataDir() {
+        if (java.nio.file.Files.isDirectory(dataDir)) return;
+        try {
+            java.nio.file.Files.createDirectories(dataDir);
+            java.nio.file.Files.setPosixFilePermissions(dataDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: its own access rules apply
+        } catch (java.io.IOException e) {
+            throw new ConfigError("ROSTER_DATA", "cannot create " + dataDir + ": point ROSTER_DATA (--data) at a folder this user can write");
+        }
+    }
+
+    private static Path existingFile(String variable, String value) {
+        if (value == null || value.isBlank()) return null;
+        Path file = Path.of(value);
+        if (!java.nio.file.Files.isReadable(file)) throw new ConfigError(variable, "no readable file '" + shown(value) + "'");
+        return file;
     }
 
     private static int parsePort(String value) {

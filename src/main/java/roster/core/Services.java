@@ -41,6 +41,7 @@ public record Services(
 
     /** Opens the database (with the front ends' own migrations) and builds the core; scopes come from the front ends. */
     public static Services open(Settings settings, Clock clock, List<FrontEnd> frontEnds) {
+        settings.createDataDir();
         Keys keys = masterKey(settings);
         Database db = Database.open(settings.effectiveJdbcUrl(), frontEnds.stream().map(FrontEnd::migrations).filter(Objects::nonNull).toList(),
                 settings.statementTimeout());

@@ -36,8 +36,14 @@ public final class HttpServer implements AutoCloseable {
     /** Every route registered, "METHOD path", for the test that holds the API description against them. */
     private final List<String> routes = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** HTTPS when the settings name a certificate and key; null for plain HTTP. */
+    private final Tls tls;
+    private String host;
+    private int port;
 
     public HttpServer(Services services, List<FrontEnd> frontEnds) {
+        var settings = services.settings();
+        this.tls = settings.tls() ? new Tls(settings.tlsCert(), settings.tlsKey()) : null;
         this.app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.useVirtualThreads = false;
@@ -50,7 +56,16 @@ public final class HttpServer implements AutoCloseable {
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setSendServerVersion(false);
                 http.setRequestHeaderSize(MAX_HEADER_BYTES);
+                http.setUriCompliance(WireRules.uriCompliance());
             });
+            // slow or numerous clients: bounded connections and request slots, a floor on body rates (ClientLimits)
+            config.jetty.threadPool = ClientLimits.threadPool();
+            config.jetty.modifyServer(ClientLimits::limitConnections);
+            config.jetty.modifyServletContextHandler(context -> {
+                ClientLimits.limitRequests(context);
+                WireRules.install(context);
+            });
+            config.jetty.addConnector((server, http) -> connector(server, http));
             // what Jetty refuses before any route sees it (a request line or headers over the limit, a malformed
             // request) is answered in JSON too, not Jetty's HTML page
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
@@ -62,6 +77,7 @@ public final class HttpServer implements AutoCloseable {
             services.beginRequest();
             RequestIds.assign(ctx);
             ctx.attribute("roster.start", System.nanoTime());
+            WireRules.checkPath(ctx.req().getRequestURI());
             if (ctx.contentLength() > MAX_BODY_BYTES && !ctx.path().equals("/admin/v1/load")) {
                 throw new io.javalin.http.HttpResponseException(HttpStatus.CONTENT_TOO_LARGE.getCode(), "request body too large");
             }
@@ -115,6 +131,13 @@ public final class HttpServer implements AutoCloseable {
 
     /** What Javalin's own refusals (no route, body too large, a parameter its validator refused) are in the core's terms. */
     private static Failure failure(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            // a body that stopped arriving (too slow, past its deadline, the idle timeout, the client gone)
+            if (t instanceof ClientLimits.SlowBody || t instanceof org.eclipse.jetty.io.EofException
+                    || t instanceof java.util.concurrent.TimeoutException) {
+                return new Failure.Refused(408, t instanceof ClientLimits.SlowBody ? t.getMessage() : "the request body did not arrive");
+            }
+        }
         if (e instanceof io.javalin.http.HttpResponseException h) return new Failure.Refused(h.getStatus(), h.getMessage());
         if (e instanceof io.javalin.validation.ValidationException v && !v.getErrors().isEmpty()) {
             var first = v.getErrors().entrySet().iterator().next();
@@ -131,6 +154,8 @@ public final class HttpServer implements AutoCloseable {
     public HttpServer start(String host, int port) {
         // asked first, plainly: once Jetty fails to bind, its graceful stop hides the reason under a stack trace
         checkCanListen(host, port);
+        this.host = host;
+        this.port = port;
         app.start(host, port);
         return this;
     }
@@ -152,6 +177,31 @@ public final class HttpServer implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new ConfigError("ROSTER_HOST", "cannot listen on " + host + ":" + port + ": give an address of this machine");
         }
+    }
+
+    /** "http" or "https", for the ready line. */
+    public String scheme() {
+        return tls == null ? "http" : "https";
+    }
+
+    /** The one listening connector: plain HTTP, or HTTPS with the reloading certificate of {@link Tls}. */
+    private org.eclipse.jetty.server.ServerConnector connector(org.eclipse.jetty.server.Server server, org.eclipse.jetty.server.HttpConfiguration http) {
+        org.eclipse.jetty.server.ServerConnector connector;
+        if (tls == null) {
+            connector = new org.eclipse.jetty.server.ServerConnector(server, new org.eclipse.jetty.server.HttpConnectionFactory(http));
+        } else {
+            var https = new org.eclipse.jetty.server.HttpConfiguration(http);
+            var secure = new org.eclipse.jetty.server.SecureRequestCustomizer();
+            secure.setSniHostCheck(false); // clients reach one server by several names and addresses
+            https.addCustomizer(secure);
+            connector = new org.eclipse.jetty.server.ServerConnector(server,
+                    new org.eclipse.jetty.server.SslConnectionFactory(tls.factory, "http/1.1"),
+                    new org.eclipse.jetty.server.HttpConnectionFactory(https));
+        }
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setIdleTimeout(ClientLimits.IDLE_TIMEOUT_MS);
+        return connector;
     }
 
     public int port() {
@@ -185,6 +235,7 @@ public final class HttpServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        if (tls != null) tls.close();
         started.forEach(FrontEnd.Started::close);
     }
 
@@ -197,6 +248,7 @@ public final class HttpServer implements AutoCloseable {
         @Override
         public java.nio.ByteBuffer badMessageError(int status, String reason, org.eclipse.jetty.http.HttpFields.Mutable fields) {
             fields.put(org.eclipse.jetty.http.HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+            fields.put("X-Content-Type-Options", "nosniff");
             String text = reason == null ? "bad request" : reason;
             try {
                 return java.nio.ByteBuffer.wrap(CanonicalJson.MAPPER.writeValueAsBytes(Map.of("code", status, "msg", text, "error", text, "message", text)));

@@ -40,6 +40,8 @@ public final class Database implements AutoCloseable {
     public static final String TIMEOUT_MESSAGE = "the query took longer than the statement timeout allows; narrow it or retry later";
     /** How long a request waits for a PostgreSQL connection: an unreachable database is answered 503 within 2 s. */
     static final long PG_CONNECTION_WAIT_MILLIS = 1500;
+    /** What a caller is told when a write fails for lack of space; the transaction was rolled back whole. */
+    public static final String DISK_FULL_MESSAGE = "the directory's storage is full; nothing was written, retry once space is freed";
 
     public enum Kind { SQLITE, POSTGRESQL }
 
@@ -111,6 +113,7 @@ public final class Database implements AutoCloseable {
             Path file = Path.of(jdbcUrl.substring("jdbc:sqlite:".length()).replaceFirst("\\?.*$", ""));
             try {
                 if (file.getParent() != null) Files.createDirectories(file.getParent());
+                makePrivate(file);
             } catch (java.io.IOException e) {
                 throw new ConfigError("ROSTER_DATA", "cannot create the folder " + file.getParent() + " for the database (" + reason(e)
                         + "): point ROSTER_DATA (--data) at a folder this user can write");
@@ -140,11 +143,33 @@ public final class Database implements AutoCloseable {
     }
 
     private static Database openSqlite(String jdbcUrl, long statementTimeoutMillis) {
+        try {
+            makePrivate(Path.of(jdbcUrl.substring("jdbc:sqlite:".length()).replaceFirst("\\?.*$", "")));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         // page caches: 64 MiB for the one writer (a million-user load touches every index), 16 MiB per reader;
         // with the heap, the server stays under 512 MB resident
         HikariDataSource read = pool("roster-read", sqlite(jdbcUrl, SQLiteConfig.TransactionMode.DEFERRED, 16), 4);
         HikariDataSource write = pool("roster-write", sqlite(jdbcUrl, SQLiteConfig.TransactionMode.IMMEDIATE, 64), 1);
         return new Database(Kind.SQLITE, read, write, statementTimeoutMillis);
+    }
+
+    /**
+     * The database file is created readable by its owner only, before SQLite opens it: SQLite gives its -wal and
+     * -shm files the database file's permissions. Files left readable by an older version are tightened.
+     */
+    private static void makePrivate(Path file) throws java.io.IOException {
+        var owner = java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
+        try {
+            if (!Files.exists(file)) Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(owner));
+            for (String suffix : List.of("", "-wal", "-shm")) {
+                Path f = Path.of(file + suffix);
+                if (Files.exists(f)) Files.setPosixFilePermissions(f, owner);
+            }
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: the folder's own access rules apply
+        }
     }
 
     private static DataSource sqlite(String jdbcUrl, SQLiteConfig.TransactionMode mode, int cacheMiB) {
@@ -339,6 +364,10 @@ public final class Database implements AutoCloseable {
                 throw new Failure.Busy(BUSY_MESSAGE);
             }
             if (isUnstorableText(e)) throw new Failure.InvalidInput("$", "a value holds a NUL character");
+            if (isDiskFull(e)) {
+                log.error("database write failed, disk full: {}", describe(e));
+                throw new Failure.Busy(DISK_FULL_MESSAGE);
+            }
             throw Failure.Internal.described("database fault: " + describe(e));
         }
     }
@@ -439,6 +468,74 @@ public final class Database implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /**
+     * True when a write failed for lack of space: SQLite's SQLITE_FULL (a full disk, or max_page_count reached)
+     * or an I/O error while growing the file, PostgreSQL's class 53 (disk full, out of memory or connections).
+     */
+    public static boolean isDiskFull(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.sqlite.SQLiteException s && (s.getResultCode() == org.sqlite.SQLiteErrorCode.SQLITE_FULL
+                    || s.getResultCode().name().startsWith("SQLITE_IOERR_WRITE"))) return true;
+            if (t instanceof SQLException s && "53100".equals(s.getSQLState())) return true;
+            if (t instanceof java.io.IOException io && io.getMessage() != null && io.getMessage().contains("No space left on device")) return true;
+        }
+        return false;
+    }
+
+    /**
+     * A consistent copy of the embedded database while it serves: one read transaction (VACUUM INTO), so writers
+     * go on and the copy holds exactly the commits before it began. Written beside the target, then moved in place.
+     */
+    public void backupTo(Path target) {
+        if (kind != Kind.SQLITE) throw new UnsupportedOperationException("backup of PostgreSQL: use pg_dump");
+        Path absolute = target.toAbsolutePath();
+        try {
+            Path tmp = Files.createTempFile(absolute.getParent(), ".roster-backup", ".tmp"); // created rw------- on POSIX
+            try {
+                translated(() -> reader.withHandle(h -> h.execute("VACUUM INTO ?", tmp.toString())));
+                Files.move(tmp, absolute, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Puts a backup back into the embedded database at jdbcUrl (created when missing): the backup is checked
+     * first (an intact SQLite file with Roster's schema), then copied in with SQLite's backup API, which takes the
+     * database's locks, so a half-restored file is never seen. The schema is then brought up to date.
+     */
+    public static void restore(String jdbcUrl, Path backup, List<String> frontEndMigrations) {
+        if (!jdbcUrl.startsWith("jdbc:sqlite:")) throw new UnsupportedOperationException("restore into PostgreSQL: use pg_restore or psql");
+        if (!Files.isReadable(backup)) throw new IllegalArgumentException("no readable file " + backup);
+        try (var check = java.sql.DriverManager.getConnection("jdbc:sqlite:file:" + backup.toAbsolutePath() + "?mode=ro");
+             var st = check.createStatement()) {
+            try (var rs = st.executeQuery("PRAGMA quick_check")) {
+                if (!rs.next() || !"ok".equals(rs.getString(1))) throw new IllegalArgumentException(backup + " is damaged");
+            }
+            try (var rs = st.executeQuery("SELECT count(*) FROM flyway_schema_history")) {
+                rs.next();
+            }
+        } catch (SQLException e) {
+            throw new IllegalArgumentException(backup + " is not a Roster backup (" + describe(e) + ")");
+        }
+        Path file = Path.of(jdbcUrl.substring("jdbc:sqlite:".length()).replaceFirst("\\?.*$", ""));
+        try {
+            if (file.getParent() != null) Files.createDirectories(file.getParent());
+            makePrivate(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        try (var target = (org.sqlite.SQLiteConnection) java.sql.DriverManager.getConnection("jdbc:sqlite:" + file)) {
+            target.getDatabase().restore("main", backup.toAbsolutePath().toString(), null);
+        } catch (SQLException e) {
+            throw new IllegalStateException("restore failed (" + describe(e) + "); is a server running on " + file + "?");
+        }
+        open(jdbcUrl, frontEndMigrations).close();
     }
 
     /** True when the database answers; used by the readiness check. */
