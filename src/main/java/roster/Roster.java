@@ -149,6 +149,8 @@ public final class Roster implements Runnable {
     /** A server that runs until SIGTERM or Ctrl-C. */
     record Running(Services services, HttpServer server) {
         static Running start(Settings settings, String adminToken) {
+            // a port taken is said before any front end starts its work (a webhook deliverer, say)
+            HttpServer.checkCanListen(settings.host(), settings.port());
             List<FrontEnd> frontEnds = frontEnds(settings, adminToken);
             Services services = Services.open(settings, Clock.systemUTC(), frontEnds);
             try {
