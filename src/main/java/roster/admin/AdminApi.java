@@ -38,6 +38,7 @@ import roster.model.TenantApp;
 import roster.model.User;
 import roster.model.UserDetail;
 import roster.model.UserFilter.Comparison;
+import roster.model.Times;
 import roster.model.UserFilter;
 import roster.query.ChangeFeed;
 import roster.query.UserQueries;
@@ -317,8 +318,8 @@ public final class AdminApi implements FrontEnd.Started {
         if (group != null) filter.add(new UserFilter.InAccessGroup(group));
         Instant after = instantParam(ctx, "updated_after");
         Instant before = instantParam(ctx, "updated_before");
-        if (after != null) filter.add(UserFilter.compare(Attribute.UPDATED_AT, Comparison.GREATER_OR_EQUAL, after.toEpochMilli()));
-        if (before != null) filter.add(UserFilter.compare(Attribute.UPDATED_AT, Comparison.LESS_OR_EQUAL, before.toEpochMilli()));
+        if (after != null) filter.add(UserFilter.compare(Attribute.UPDATED_AT, Comparison.GREATER_OR_EQUAL, Times.millis(after, "updated_after")));
+        if (before != null) filter.add(UserFilter.compare(Attribute.UPDATED_AT, Comparison.LESS_OR_EQUAL, Times.millis(before, "updated_before")));
         int limit = (int) longParam(ctx, "limit", 100, 1, 1000);
         String binding = "admin|" + tenantId + "|" + status + "|" + department + "|" + group + "|" + after + "|" + before;
         String cursor = ctx.queryParam("cursor");

@@ -34,6 +34,7 @@ import roster.model.Failure;
 import roster.model.Order;
 import roster.model.Status;
 import roster.model.Tenant;
+import roster.model.Times;
 import roster.model.User;
 import roster.model.UserDetail;
 import roster.model.UserFilter;
@@ -404,7 +405,7 @@ public final class Console implements FrontEnd.Started {
     /** The start of a day (yyyy-mm-dd, UTC) in epoch milliseconds. */
     private static long day(String text, String name) {
         try {
-            return java.time.LocalDate.parse(text).atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli();
+            return Times.millis(java.time.LocalDate.parse(text).atStartOfDay(java.time.ZoneOffset.UTC).toInstant(), name);
         } catch (java.time.DateTimeException e) {
             throw new Failure.InvalidInput(name, "a date, yyyy-mm-dd");
         }

@@ -7,8 +7,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import roster.model.Attribute;
+import roster.model.Failure;
 import roster.model.Order;
 import roster.model.Status;
+import roster.model.Times;
 import roster.model.UserFilter;
 import roster.model.UserFilter.Comparison;
 
@@ -154,8 +156,8 @@ final class UserFilters {
                 return value.asLong();
             case TIME:
                 try {
-                    return Instant.parse(text(value, key)).toEpochMilli();
-                } catch (DateTimeParseException e) {
+                    return Times.millis(Instant.parse(text(value, key)), key);
+                } catch (DateTimeParseException | Failure.InvalidInput e) {
                     throw ScimError.invalidFilter("'" + key + "' compares with a date-time such as \"2026-01-31T12:00:00Z\"");
                 }
             default:

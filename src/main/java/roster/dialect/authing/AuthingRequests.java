@@ -91,16 +91,20 @@ final class AuthingRequests {
      * A time bound: a UNIX timestamp in seconds (what the SDK sends) or in milliseconds (the seed's example); a
      * value above 10^11 is milliseconds. Text may also be an RFC 3339 time.
      */
-    static Instant timestamp(long value) {
-        return value > 100_000_000_000L ? Instant.ofEpochMilli(value) : Instant.ofEpochSecond(value);
+    static Instant timestamp(long value, String path) {
+        try {
+            return value > 100_000_000_000L ? Instant.ofEpochMilli(value) : Instant.ofEpochSecond(value);
+        } catch (java.time.DateTimeException e) {
+            throw AuthingError.BAD_REQUEST.refuse(path + " is not a time");
+        }
     }
 
     static Instant time(JsonNode node, String path) {
-        if (node != null && node.isIntegralNumber()) return timestamp(node.longValue());
+        if (node != null && node.isIntegralNumber()) return timestamp(node.longValue(), path);
         if (node != null && node.isTextual()) {
             String v = node.textValue().trim();
             try {
-                return v.chars().allMatch(Character::isDigit) && !v.isEmpty() ? timestamp(Long.parseLong(v)) : Instant.parse(v);
+                return v.chars().allMatch(Character::isDigit) && !v.isEmpty() ? timestamp(Long.parseLong(v), path) : Instant.parse(v);
             } catch (RuntimeException e) {
                 // falls through to the refusal
             }

@@ -11,6 +11,7 @@ import roster.model.Attribute;
 import roster.model.Order;
 import roster.model.Status;
 import roster.model.UserFilter.Comparison;
+import roster.model.Times;
 import roster.model.UserFilter;
 
 /**
@@ -35,8 +36,8 @@ record ListUsersQuery(UserFilter filter, Order order, int page, int limit, UserD
         if (status != null && !status.isBlank()) filter.add(UserFilter.status(UserDto.status(status.trim(), "status")));
         Long start = AuthingRequests.longParam(ctx, "updatedAtStart");
         Long end = AuthingRequests.longParam(ctx, "updatedAtEnd");
-        if (start != null) filter.add(UserFilter.compare(Attribute.UPDATED_AT, Comparison.GREATER_OR_EQUAL, AuthingRequests.timestamp(start).toEpochMilli()));
-        if (end != null) filter.add(UserFilter.compare(Attribute.UPDATED_AT, Comparison.LESS_OR_EQUAL, AuthingRequests.timestamp(end).toEpochMilli()));
+        if (start != null) filter.add(UserFilter.compare(Attribute.UPDATED_AT, Comparison.GREATER_OR_EQUAL, Times.millis(AuthingRequests.timestamp(start, "updatedAtStart"), "updatedAtStart")));
+        if (end != null) filter.add(UserFilter.compare(Attribute.UPDATED_AT, Comparison.LESS_OR_EQUAL, Times.millis(AuthingRequests.timestamp(end, "updatedAtEnd"), "updatedAtEnd")));
         UserDto.Extras extras = new UserDto.Extras(AuthingRequests.boolParam(ctx, "withCustomData"),
                 AuthingRequests.boolParam(ctx, "withIdentities"), AuthingRequests.boolParam(ctx, "withDepartmentIds"));
         return new ListUsersQuery(UserFilter.and(filter), Order.NUM, page(AuthingRequests.intParam(ctx, "page"), "page"),
@@ -194,7 +195,7 @@ record ListUsersQuery(UserFilter filter, Order order, int page, int limit, UserD
     }
 
     private static Object value(Attribute attribute, JsonNode v, String path) {
-        if (attribute.type() == Attribute.Type.TIME) return AuthingRequests.time(v, path + ".value").toEpochMilli();
+        if (attribute.type() == Attribute.Type.TIME) return Times.millis(AuthingRequests.time(v, path + ".value"), path + ".value");
         return scalarText(v, path);
     }
 
