@@ -79,6 +79,7 @@ class DataFolderTest {
         if (db.jdbcUrl() != null) command.add("--db=" + db.jdbcUrl());
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("ROSTER_PORT", "0");
+        pb.environment().put("ROSTER_LDAP_PORT", "0");
         for (int i = 0; i < env.length; i += 2) pb.environment().put(env[i], env[i + 1]);
         Process p = pb.start();
         p.getOutputStream().close();

@@ -29,6 +29,7 @@ class ReadmeIT {
         ProcessBuilder pb = new ProcessBuilder(Arrays.asList(command.split(" +")));
         pb.environment().keySet().removeIf(k -> k.startsWith("ROSTER_"));
         pb.environment().put("ROSTER_PORT", "0"); // 8080 may be taken on a test machine
+        pb.environment().put("ROSTER_LDAP_PORT", "0"); // and so may 3890
         return pb;
     }
 

@@ -50,6 +50,7 @@ class ReleaseArchiveIT {
         serve.environment().keySet().removeIf(k -> k.startsWith("ROSTER_"));
         serve.environment().put("PATH", tools.toString());
         serve.environment().put("ROSTER_PORT", "0");
+        serve.environment().put("ROSTER_LDAP_PORT", "0");
         serve.environment().put("ROSTER_ADMIN_TOKEN", TestServer.ADMIN_TOKEN);
         try (ServeProcess server = ServeProcess.start(serve, dir.resolve("serve.log"))) {
             assertThat(server.client.send(HttpRequest.newBuilder(URI.create(server.url + "/readyz")).build()).statusCode()).isEqualTo(200);

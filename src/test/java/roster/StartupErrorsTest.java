@@ -29,6 +29,7 @@ class StartupErrorsTest {
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().keySet().removeIf(k -> k.startsWith("ROSTER_"));
+        pb.environment().put("ROSTER_LDAP_PORT", "0"); // the default port may be taken on a test machine
         pb.environment().putAll(env);
         Process p = pb.start();
         p.getOutputStream().close();

@@ -30,10 +30,10 @@ class CountCacheTest {
         assertThat(server.services.queries().count("again", UserFilter.ALL)).isEqualTo(3);
         assertThat(server.admin("DELETE", "/admin/v1/tenants/again", null).statusCode()).isEqualTo(204);
         Thread.sleep(2); // another created_at
-        // the same sequence number (3) again, with one user
+        // made again with one user: its sequence goes on above its namesake's (three creates, three tombstones)
         server.load("{\"tenants\":[{\"id\":\"again\",\"users\":[{\"id\":\"a\"},{\"id\":\"b\"}]}]}");
         assertThat(server.admin("DELETE", "/admin/v1/tenants/again/users/a", null).statusCode()).isEqualTo(204);
-        assertThat(server.services.changes().lastSequence("again")).isEqualTo(3);
+        assertThat(server.services.changes().lastSequence("again")).isEqualTo(9);
         assertThat(server.services.queries().count("again", UserFilter.ALL)).isEqualTo(1);
     }
 }

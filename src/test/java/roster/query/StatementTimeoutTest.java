@@ -14,7 +14,7 @@ import roster.TestServer;
  * ROSTER_STATEMENT_TIMEOUT on both databases: a query of a request that runs past it is cut off and answered 503
  * with Retry-After in the dialect's envelope, and the connection it ran on serves the next request as usual.
  * On PostgreSQL the query waits behind a lock the test holds (statement_timeout counts that wait); on SQLite,
- * whose readers never wait, it is an expensive filter over a few thousand users.
+ * whose readers never wait, it is an expensive filter over sixteen thousand users.
  */
 class StatementTimeoutTest {
 
@@ -47,7 +47,7 @@ class StatementTimeoutTest {
                     other.rollback();
                 }
             } else {
-                server.load(HeavyFilters.users(4000));
+                server.load(HeavyFilters.users(16000)); // enough that the filter outlasts the timeout on a quiet machine too
                 HttpResponse<String> heavy = DemoApps.authingPost(server, authing, "/api/v3/list-users", HeavyFilters.notContains(200));
                 assertThat(heavy.statusCode()).isEqualTo(200);
                 assertThat(heavy.body()).contains("\"statusCode\":503").contains("statement timeout");

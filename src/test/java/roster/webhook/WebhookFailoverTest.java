@@ -32,6 +32,7 @@ class WebhookFailoverTest {
             if (db.jdbcUrl() != null) command.add("--db=" + db.jdbcUrl());
             ProcessBuilder pb = new ProcessBuilder(command);
             pb.environment().put("ROSTER_PORT", "0");
+            pb.environment().put("ROSTER_LDAP_PORT", "0"); // two nodes: never both on the default port
             pb.environment().put("ROSTER_ADMIN_TOKEN", TestServer.ADMIN_TOKEN);
             pb.environment().put("ROSTER_WEBHOOK_ALLOW_PRIVATE", "1");
             pb.environment().put("ROSTER_WEBHOOK_POLL_MS", "50");
