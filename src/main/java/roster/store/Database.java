@@ -91,26 +91,11 @@ public final class Database implements AutoCloseable {
                 }
                 db.useWrite(tx -> ServerSettings.putIfAbsent(tx, IDENTITY_KEYS, "filled"));
             }
-            if (db.kind == Kind.SQLITE) db.analyzeOnce();
         } catch (RuntimeException e) {
             db.close();
             throw e;
         }
         return db;
-    }
-
-    /**
-     * Gives an embedded database that was never analyzed (one filled through the APIs, not by a load) its
-     * statistics. A writer holding the lock (a load in another process, which analyzes itself) is not waited for.
-     */
-    private void analyzeOnce() {
-        boolean analyzed = read(tx -> tx.h.createQuery("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").mapTo(Integer.class).one() > 0);
-        if (analyzed) return;
-        try {
-            useWrite(Database::analyzeUsers);
-        } catch (Failure.Busy busy) {
-            log.info("statistics left for later: the database is busy");
-        }
     }
 
     /**
@@ -347,14 +332,7 @@ public final class Database implements AutoCloseable {
      * counts the transaction's own new rows, so running it once the first batch is in fixes the plans.
      */
     public static void analyzeUsers(Tx tx) {
-        if (tx.kind == Kind.SQLITE) {
-            // Without statistics SQLite walks the index of the ORDER BY (num) and tests every row, so a selective
-            // filter (SCIM's userName eq at a million users: 0.6 s a request) scans the tenant. A sampled ANALYZE
-            // (at most 1000 rows an index) takes milliseconds at a million users.
-            tx.h.execute("PRAGMA analysis_limit=1000");
-            tx.h.execute("ANALYZE");
-            return;
-        }
+        if (tx.kind != Kind.POSTGRESQL) return;
         for (String table : List.of("users", "user_departments", "user_groups", "user_changes")) tx.h.execute("ANALYZE " + table);
     }
 
