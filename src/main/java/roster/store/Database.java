@@ -80,8 +80,11 @@ public final class Database implements AutoCloseable {
             for (String location : frontEndMigrations) {
                 db.migrate("classpath:" + location, "flyway_history_" + location.replaceAll("[^A-Za-z0-9]", "_"));
             }
-            // Flyway lifted the statement timeout on the connections it used: start requests on fresh ones
+            if (db.kind == Kind.SQLITE) db.useWrite(PlannerStatistics::write);
+            // Flyway lifted the statement timeout on the connections it used, and SQLite reads its planner
+            // statistics when a connection opens: start requests on fresh ones
             db.writePool.getHikariPoolMXBean().softEvictConnections();
+            if (db.readPool != db.writePool) db.readPool.getHikariPoolMXBean().softEvictConnections();
             // V8's identity keys are computed in Java (ICU): users stored before it get theirs here, once
             if (db.read(tx -> ServerSettings.get(tx, IDENTITY_KEYS).isEmpty())) {
                 String[] at = {"", ""};

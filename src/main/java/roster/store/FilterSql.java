@@ -98,7 +98,11 @@ final class FilterSql {
                 case LESS_OR_EQUAL -> " <= ?";
             };
             args.add(cmp.value());
-            return guarded(cmp.attribute(), column(cmp.attribute()) + op);
+            String condition = column(cmp.attribute()) + op;
+            // an updated-at window is read through its index (the changes since a sync are few), where SQLite,
+            // which cannot tell how much of a tenant a range holds, would walk the tenant in num order
+            if (cmp.attribute() == Attribute.UPDATED_AT && tx.kind == Database.Kind.SQLITE) condition = "likelihood(" + condition + ", 0.001)";
+            return guarded(cmp.attribute(), condition);
         }
         if (f instanceof UserFilter.InDepartments d) return inDepartments(d, args);
         if (f instanceof UserFilter.InAccessGroup g) {

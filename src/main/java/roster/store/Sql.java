@@ -37,7 +37,18 @@ final class Sql {
     }
 
     Query select(Tx tx, String columns, String tail, Object... tailArgs) {
-        StringBuilder text = new StringBuilder();
+        return query(tx, "", columns, tail, tailArgs);
+    }
+
+    /** The database's plan for the select above, one row per line (tests check that filters use their index). */
+    List<String> plan(Tx tx, String columns, String tail, Object... tailArgs) {
+        boolean sqlite = tx.kind == Database.Kind.SQLITE;
+        return query(tx, sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ", columns, tail, tailArgs)
+                .map((rs, ctx) -> rs.getString(sqlite ? 4 : 1)).list();
+    }
+
+    private Query query(Tx tx, String prefix, String columns, String tail, Object... tailArgs) {
+        StringBuilder text = new StringBuilder(prefix);
         if (!ctes.isEmpty()) text.append("WITH RECURSIVE ").append(String.join(", ", ctes)).append(' ');
         text.append("SELECT ").append(columns).append(" FROM users u WHERE ").append(String.join(" AND ", conditions));
         text.append(' ').append(tail);
