@@ -18,6 +18,7 @@ import roster.model.Status;
 import roster.model.User;
 import roster.model.UserDetail;
 import roster.model.UserFilter;
+import roster.store.AccessGroups;
 import roster.store.Counters;
 import roster.store.Database;
 import roster.store.Departments;
@@ -92,7 +93,7 @@ public final class UserQueries {
     public OffsetPage offsetPage(String tenantId, UserFilter filter, Order order, long offset, int limit, UserDetail detail) {
         return read(filter, tx -> {
             List<Counters.Block> blocks = statusesOnly(filter).map(s -> blocks(tx, tenantId, s)).orElse(null);
-            Predicate<UserFilter.InDepartments> wide = wide(tx, tenantId, filter);
+            Predicate<UserFilter> wide = wide(tx, tenantId, filter);
             long total = blocks != null ? total(blocks) : Users.count(tx, tenantId, filter, wide);
             if (offset >= total || limit == 0) return new OffsetPage(List.of(), total);
             Long fromNum = null;
@@ -196,31 +197,38 @@ public final class UserQueries {
         return total;
     }
 
-    // ---- department conditions
+    // ---- membership conditions
 
     /**
-     * The department conditions whose members are at least a twentieth of the tenant. A page walks the users in
-     * order until it is full; for such a condition, testing each user's membership as the walk meets it finds a
-     * member every few rows, where gathering the members first would read them all on every page (a million for
-     * the root of a tenant: 1.8 s a page instead of 25 ms). A narrow one is the opposite case: its few members are
-     * gathered and looked up directly. Counting stops at the threshold; the answer is cached per tenant version.
+     * The membership conditions (departments with their subtrees, access groups) whose members are at least a
+     * twentieth of the tenant. A page walks the users in order until it is full; for such a condition, testing
+     * each user's membership as the walk meets it finds a member every few rows, where gathering the members first
+     * would read them all on every page (a million for the root of a tenant: 1.8 s a page instead of 25 ms). A
+     * narrow one is the opposite case: its few members are gathered and looked up directly. Counting stops at the
+     * threshold; the answer is cached per tenant version.
      */
-    private Predicate<UserFilter.InDepartments> wide(Tx tx, String tenantId, UserFilter filter) {
-        List<UserFilter.InDepartments> conditions = new ArrayList<>();
+    private Predicate<UserFilter> wide(Tx tx, String tenantId, UserFilter filter) {
+        List<UserFilter> conditions = new ArrayList<>();
         collect(filter, conditions);
-        if (conditions.isEmpty()) return d -> false;
+        if (conditions.isEmpty()) return f -> false;
         String version = Tenants.version(tx, tenantId);
         long threshold = Math.max(1000, total(blocks(tx, tenantId, EnumSet.allOf(Status.class))) / 20);
-        Set<UserFilter.InDepartments> wide = new HashSet<>();
-        for (UserFilter.InDepartments d : conditions) {
-            String key = tenantId + "|" + new TreeSet<>(d.departments()) + "|" + version;
-            if (wideCache.get(key, k -> Departments.hasAtLeastMembers(tx, tenantId, d.departments(), threshold))) wide.add(d);
+        Set<UserFilter> wide = new HashSet<>();
+        for (UserFilter condition : conditions) {
+            if (wideCache.get(tenantId + "|" + condition + "|" + version, k -> hasAtLeastMembers(tx, tenantId, condition, threshold))) {
+                wide.add(condition);
+            }
         }
         return wide::contains;
     }
 
-    private static void collect(UserFilter f, List<UserFilter.InDepartments> out) {
-        if (f instanceof UserFilter.InDepartments d) out.add(d);
+    private static boolean hasAtLeastMembers(Tx tx, String tenantId, UserFilter condition, long threshold) {
+        if (condition instanceof UserFilter.InDepartments d) return Departments.hasAtLeastMembers(tx, tenantId, d.departments(), threshold);
+        return AccessGroups.hasAtLeastMembers(tx, tenantId, ((UserFilter.InAccessGroup) condition).group(), threshold);
+    }
+
+    private static void collect(UserFilter f, List<UserFilter> out) {
+        if (f instanceof UserFilter.InDepartments || f instanceof UserFilter.InAccessGroup) out.add(f);
         else if (f instanceof UserFilter.And and) and.all().forEach(p -> collect(p, out));
         else if (f instanceof UserFilter.Or or) or.any().forEach(p -> collect(p, out));
         else if (f instanceof UserFilter.Not not) collect(not.filter(), out);

@@ -21,6 +21,12 @@ public final class AccessGroups {
                 .bind(0, tenantId).bind(1, id).map(ROW).findOne();
     }
 
+    /** Whether the group has at least threshold members (counting stops there). */
+    public static boolean hasAtLeastMembers(Tx tx, String tenantId, String group, long threshold) {
+        return tx.h.createQuery("SELECT COUNT(*) FROM (SELECT 1 FROM user_groups WHERE tenant_id = ? AND group_id = ? LIMIT ?) members")
+                .bind(0, tenantId).bind(1, group).bind(2, threshold).mapTo(Long.class).one() >= threshold;
+    }
+
     public static List<String> ids(Tx tx, String tenantId) {
         return tx.h.createQuery("SELECT id FROM access_groups WHERE tenant_id = ?").bind(0, tenantId).mapTo(String.class).list();
     }

@@ -37,10 +37,10 @@ final class FilterSql {
     private final Sql sql;
     private final Tx tx;
     private final String tenantId;
-    private final Predicate<UserFilter.InDepartments> wide;
+    private final Predicate<UserFilter> wide;
     private int subtrees;
 
-    private FilterSql(Sql sql, Tx tx, String tenantId, Predicate<UserFilter.InDepartments> wide) {
+    private FilterSql(Sql sql, Tx tx, String tenantId, Predicate<UserFilter> wide) {
         this.sql = sql;
         this.tx = tx;
         this.tenantId = tenantId;
@@ -52,10 +52,10 @@ final class FilterSql {
     }
 
     /**
-     * The users of the tenant that the filter selects. Department conditions in wide are tested row by row
+     * The users of the tenant that the filter selects. Membership conditions in wide are tested row by row
      * (EXISTS); the others gather their members first (see UserQueries for when each is cheaper).
      */
-    static Sql where(Tx tx, String tenantId, UserFilter filter, Predicate<UserFilter.InDepartments> wide) {
+    static Sql where(Tx tx, String tenantId, UserFilter filter, Predicate<UserFilter> wide) {
         Sql sql = new Sql().where("u.tenant_id = ?", tenantId);
         FilterSql compiler = new FilterSql(sql, tx, tenantId, wide);
         List<UserFilter> conjuncts = filter instanceof UserFilter.And and ? and.all() : List.of(filter);
@@ -106,6 +106,10 @@ final class FilterSql {
         }
         if (f instanceof UserFilter.InDepartments d) return inDepartments(d, args);
         if (f instanceof UserFilter.InAccessGroup g) {
+            if (wide.test(g)) {
+                args.add(g.group());
+                return "EXISTS (SELECT 1 FROM user_groups g WHERE g.tenant_id = u.tenant_id AND g.user_id = u.id AND g.group_id = ?)";
+            }
             args.add(tenantId);
             args.add(g.group());
             return "u.id IN (SELECT g.user_id FROM user_groups g WHERE g.tenant_id = ? AND g.group_id = ?)";

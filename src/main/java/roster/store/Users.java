@@ -191,7 +191,7 @@ public final class Users {
      * One page of the filter's users in the order: after the keyset key when after is given (num or seq), or from
      * the num fromNum skipping skip rows (offset paging that counters have brought close to its place).
      */
-    public static List<User> page(Tx tx, String tenantId, UserFilter filter, Predicate<UserFilter.InDepartments> wide, Order order,
+    public static List<User> page(Tx tx, String tenantId, UserFilter filter, Predicate<UserFilter> wide, Order order,
                                   Long after, Long fromNum, long skip, int limit, UserDetail detail) {
         List<User> rows = select(tx, tenantId, filter, wide, order, after, fromNum, skip, limit, UserRows.COLUMNS,
                 (rs, ctx) -> UserRows.map(rs));
@@ -199,13 +199,13 @@ public final class Users {
     }
 
     /** A keyset page whose users carry only the attributes shown (and id, num, sequence): see UserRows.Projection. */
-    public static List<User> page(Tx tx, String tenantId, UserFilter filter, Predicate<UserFilter.InDepartments> wide, Order order,
+    public static List<User> page(Tx tx, String tenantId, UserFilter filter, Predicate<UserFilter> wide, Order order,
                                   Long after, int limit, Set<Attribute> shown) {
         UserRows.Projection projection = UserRows.Projection.of(shown);
         return select(tx, tenantId, filter, wide, order, after, null, 0, limit, projection.columns(), (rs, ctx) -> projection.map(rs));
     }
 
-    private static List<User> select(Tx tx, String tenantId, UserFilter filter, Predicate<UserFilter.InDepartments> wide, Order order,
+    private static List<User> select(Tx tx, String tenantId, UserFilter filter, Predicate<UserFilter> wide, Order order,
                                      Long after, Long fromNum, long skip, int limit, String columns, RowMapper<User> mapper) {
         Sql sql = FilterSql.where(tx, tenantId, filter, wide);
         if (after != null) sql.where(FilterSql.column(order.attribute()) + " > ?", after);
@@ -215,7 +215,7 @@ public final class Users {
         return sql.select(tx, columns, tail, tailArgs).map(mapper).list();
     }
 
-    public static long count(Tx tx, String tenantId, UserFilter filter, Predicate<UserFilter.InDepartments> wide) {
+    public static long count(Tx tx, String tenantId, UserFilter filter, Predicate<UserFilter> wide) {
         return FilterSql.where(tx, tenantId, filter, wide).select(tx, "COUNT(*)", "").mapTo(Long.class).one();
     }
 

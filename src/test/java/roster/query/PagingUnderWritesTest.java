@@ -80,7 +80,7 @@ class PagingUnderWritesTest {
         List<String> seen;
         try {
             while (writers.done.get() < 10) Thread.sleep(5); // writing is under way before the walk starts
-            seen = walk(dialect);
+            seen = walk(dialect, writers::awaitOneMore);
         } finally {
             writers.stop();
         }
@@ -176,6 +176,19 @@ class PagingUnderWritesTest {
             }
         }
 
+        private int seen;
+
+        /** Waits (a second at most) until a write finished since the last call: however loaded the machine, the walk
+         *  and the writes interleave page by page. */
+        void awaitOneMore() {
+            try {
+                for (int waited = 0; done.get() <= seen && waited < 1000; waited++) Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            seen = done.get();
+        }
+
         void stop() throws Exception {
             writing.set(false);
             for (Future<?> task : tasks) task.get(1, TimeUnit.MINUTES);
@@ -197,7 +210,8 @@ class PagingUnderWritesTest {
 
     // ---- the walks, one per dialect, as each vendor's client pages
 
-    static List<String> walk(Dialect dialect) throws Exception {
+    /** Walks the dialect's pages; betweenPages runs after each (it waits for a write, so writes land mid-walk). */
+    static List<String> walk(Dialect dialect, Runnable betweenPages) throws Exception {
         List<String> seen = new ArrayList<>();
         switch (dialect) {
             case ADMIN -> {
@@ -206,7 +220,7 @@ class PagingUnderWritesTest {
                     JsonNode page = json(server.admin("GET", "/admin/v1/tenants/acme/users?limit=" + PAGE + (cursor == null ? "" : "&cursor=" + cursor), null));
                     page.get("items").forEach(u -> seen.add(u.get("id").asText()));
                     cursor = page.has("next_cursor") ? page.get("next_cursor").asText() : null;
-                    Thread.sleep(2);
+                    betweenPages.run();
                 } while (cursor != null);
             }
             case FEISHU -> {
@@ -219,7 +233,7 @@ class PagingUnderWritesTest {
                             + (pageToken == null ? "" : "&page_token=" + encode(pageToken)), bearer)).get("data");
                     data.get("items").forEach(u -> seen.add(u.get("user_id").asText()));
                     pageToken = data.path("has_more").asBoolean() ? data.get("page_token").asText() : null;
-                    Thread.sleep(2);
+                    betweenPages.run();
                 } while (pageToken != null);
             }
             case BIZAPI -> {
@@ -244,7 +258,7 @@ class PagingUnderWritesTest {
                         lastSequence = Math.max(lastSequence, sequence);
                     }
                     if (data.size() < PAGE) break;
-                    Thread.sleep(2);
+                    betweenPages.run();
                 }
             }
             case AUTHING -> {
@@ -253,7 +267,7 @@ class PagingUnderWritesTest {
                     List<String> ids = authing.page(page, PAGE);
                     seen.addAll(ids);
                     if (ids.size() < PAGE) break;
-                    Thread.sleep(2);
+                    betweenPages.run();
                 }
             }
             case ENOS -> {
@@ -263,7 +277,7 @@ class PagingUnderWritesTest {
                             "{\"pagination\":{\"pageNo\":" + pageNo + ",\"pageSize\":" + PAGE + "}}").get("data");
                     data.get("users").forEach(u -> seen.add(u.get("userId").asText()));
                     if (data.get("users").size() < PAGE) break;
-                    Thread.sleep(2);
+                    betweenPages.run();
                 }
             }
         }

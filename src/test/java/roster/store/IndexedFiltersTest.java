@@ -33,9 +33,10 @@ class IndexedFiltersTest {
             users.append(i > 1 ? "," : "").append("{\"id\":\"u").append(i).append("\",\"username\":\"user").append(i)
                     .append("\",\"email\":\"user").append(i).append("@example.com\",\"external_id\":\"e").append(i)
                     .append("\",\"phone\":\"1380000").append(String.format("%04d", i)).append("\",\"status\":\"")
-                    .append(i % 5 == 0 ? "suspended" : "active").append("\"}");
+                    .append(i % 5 == 0 ? "suspended" : "active").append("\",\"acs\":{\"groups\":[\"big\"")
+                    .append(i % 1000 == 0 ? ",\"small\"" : "").append("]}}");
         }
-        String fixture = "{\"tenants\":[{\"id\":\"p\",\"users\":[" + users + "]}]}";
+        String fixture = "{\"tenants\":[{\"id\":\"p\",\"access_groups\":[{\"id\":\"big\"},{\"id\":\"small\"}],\"users\":[" + users + "]}]}";
         new FixtureReader(server.services.directory(), n -> {}).load(new ByteArrayInputStream(fixture.getBytes(StandardCharsets.UTF_8)));
         // PostgreSQL plans from statistics it gathers itself (autovacuum); take them now rather than wait
         db.useWrite(Database::analyzeUsers);
@@ -82,9 +83,38 @@ class IndexedFiltersTest {
         assertThat(PlannerStatistics.USERS.keySet()).containsExactlyInAnyOrderElementsOf(indexes);
     }
 
-    /** The plan of a page of 101 in num order, as Users.page reads it; never a walk of the whole table. */
+    @Test
+    void aLargeGroupIsTestedUserByUserAndASmallOneGatheredFirst() {
+        // a group holding a twentieth of the tenant or more is "wide" (UserQueries): the walk in num order probes
+        // each user's membership and stops when the page is full, instead of gathering every member first
+        if (db.kind() == Database.Kind.SQLITE) {
+            assertThat(plan(new UserFilter.InAccessGroup("big"), f -> true)).contains("users_num").contains("CORRELATED");
+            assertThat(plan(new UserFilter.InAccessGroup("small"), f -> false)).contains("user_groups_group");
+        }
+        assertThat(members("big")).hasSize(3000);
+        assertThat(members("small")).containsExactly("u1000", "u2000", "u3000");
+    }
+
+    /** Everyone the filter selects, through the query core's keyset pages (which decide wide or narrow). */
+    private static List<String> members(String group) {
+        List<String> ids = new java.util.ArrayList<>();
+        Long after = null;
+        do {
+            var page = server.services.queries().keysetPage("p", new UserFilter.InAccessGroup(group), roster.model.Order.NUM, after, 500,
+                    roster.model.UserDetail.ROW);
+            page.users().forEach(u -> ids.add(u.id()));
+            after = page.next();
+        } while (after != null);
+        return ids;
+    }
+
     private static String plan(UserFilter filter) {
-        List<String> rows = db.read(tx -> FilterSql.where(tx, "p", filter, d -> true).plan(tx, "u.id", "ORDER BY u.num LIMIT ?", 101));
+        return plan(filter, f -> true);
+    }
+
+    /** The plan of a page of 101 in num order, as Users.page reads it; never a walk of the whole table. */
+    private static String plan(UserFilter filter, java.util.function.Predicate<UserFilter> wide) {
+        List<String> rows = db.read(tx -> FilterSql.where(tx, "p", filter, wide).plan(tx, "u.id", "ORDER BY u.num LIMIT ?", 101));
         String plan = String.join("\n", rows);
         assertThat(plan).doesNotContain("SCAN u").doesNotContain("Seq Scan");
         return plan;
