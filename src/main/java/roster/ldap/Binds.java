@@ -6,7 +6,6 @@ import com.unboundid.ldap.sdk.ResultCode;
 import java.util.Locale;
 import java.util.Optional;
 import roster.core.Services;
-import roster.crypto.Keys;
 import roster.crypto.Passwords;
 import roster.model.Attribute;
 import roster.model.Status;
@@ -21,9 +20,6 @@ import roster.model.UserDetail;
  * limit under the user's name.
  */
 final class Binds {
-
-    /** A hash nobody's password matches, checked when there is no real one to check. */
-    private static final String STAND_IN = Passwords.hash(Keys.randomToken(24));
 
     private final Services services;
 
@@ -49,7 +45,7 @@ final class Binds {
                 services.callers().countAttempt("ldap-bind:" + node.tenant() + "/" + node.id().toLowerCase(Locale.ROOT));
                 Optional<User> user = lookUp(node.tenant(), node.id());
                 String hash = user.filter(u -> u.status() == Status.ACTIVE).map(User::passwordHash).orElse(null);
-                boolean verified = Passwords.verify(password, hash != null ? hash : STAND_IN);
+                boolean verified = Passwords.verify(password, hash != null ? hash : Passwords.standIn());
                 if (!verified || hash == null) throw invalid();
                 yield Caller.user(Tree.user(node.tenant(), Entries.uid(user.get())).toString(), node.tenant(), user.get().id());
             }

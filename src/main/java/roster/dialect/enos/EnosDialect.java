@@ -41,8 +41,6 @@ public final class EnosDialect implements FrontEnd.Started {
     private static final Duration USER_TOKEN_LIFE = Duration.ofSeconds(7200);
     private static final int DEFAULT_PAGE_SIZE = 1000;
     private static final int MAX_PAGE_SIZE = 1000;
-    /** Verified against when the account does not exist, so that a wrong account costs what a wrong password does. */
-    private static final String NO_SUCH_HASH = Passwords.hash("no such account");
 
     /** EnOS's wire is camelCase and keeps nulls; the canonical mapper is snake_case. */
     static final ObjectMapper WIRE = JsonMapper.builder(CanonicalJson.factory()).build();
@@ -84,7 +82,7 @@ public final class EnosDialect implements FrontEnd.Started {
         Optional<User> user = services.directory().user(app.tenantId(), Attribute.USERNAME, account, UserDetail.SECRETS)
                 .or(() -> services.directory().user(app.tenantId(), Attribute.EMAIL, account, UserDetail.SECRETS));
         String hash = user.map(User::passwordHash).orElse(null);
-        boolean verified = Passwords.verify(password, hash == null ? NO_SUCH_HASH : hash) && hash != null;
+        boolean verified = Passwords.verify(password, hash == null ? Passwords.standIn() : hash) && hash != null;
         if (!verified || user.get().status() != Status.ACTIVE) {
             throw EnosError.USER_TOKEN_INVALID.because("The account or password is incorrect, or the account is not active.");
         }
