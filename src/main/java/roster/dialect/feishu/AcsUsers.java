@@ -99,10 +99,13 @@ final class AcsUsers {
         return app.app().vendor() == null ? app.tenantId() : app.app().vendor();
     }
 
-    /** The user an id names, if this app's ACS list holds it; otherwise 1490101, whatever the reason. */
+    /**
+     * The user an id names, if this app's ACS list holds it; otherwise 1490101, whatever the reason. Only its row is
+     * read: what the ACS wire shows (card, face, ids) is on it, memberships are not.
+     */
     private User resolve(TenantApp app, UserIdType type, String id) {
         Optional<User> user = switch (type) {
-            case USER_ID -> queries.find(app.tenantId(), listed(app), Attribute.ID, id, UserDetail.PROFILE);
+            case USER_ID -> queries.find(app.tenantId(), listed(app), Attribute.ID, id, UserDetail.ROW);
             case OPEN_ID -> byDerivedId(app, OpenIds.Kind.OPEN, app.app().id(), id);
             case UNION_ID -> byDerivedId(app, OpenIds.Kind.UNION, vendor(app), id);
         };
@@ -112,7 +115,7 @@ final class AcsUsers {
     private Optional<User> byDerivedId(TenantApp app, OpenIds.Kind kind, String namespace, String id) {
         OptionalLong num = openIds.num(kind, id);
         if (num.isEmpty()) return Optional.empty();
-        return queries.find(app.tenantId(), listed(app), Attribute.NUM, num.getAsLong(), UserDetail.PROFILE)
+        return queries.find(app.tenantId(), listed(app), Attribute.NUM, num.getAsLong(), UserDetail.ROW)
                 .filter(u -> openIds.matches(kind, id, namespace, app.tenantId(), u.id(), u.num()));
     }
 }
