@@ -1,5 +1,8 @@
 package roster.console;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
@@ -28,6 +31,7 @@ import roster.model.AccessGroup;
 import roster.model.Acs;
 import roster.model.App;
 import roster.model.Attribute;
+import roster.model.CanonicalJson;
 import roster.model.Department;
 import roster.model.Face;
 import roster.model.Failure;
@@ -58,8 +62,10 @@ public final class Console implements FrontEnd.Started {
     static final String SIGN_IN_COOKIE = "roster_console_signin";
     private static final String HTMX = "META-INF/resources/webjars/htmx.org/2.0.4/dist/htmx.min.js";
     private static final int HISTORY_PAGE = 50;
+    /** Options a picker shows at most: one page, never the tenant. */
+    private static final int PICK = 20;
 
-    private final Services services;
+    final Services services;
     private final String adminToken;
     private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
 
@@ -120,14 +126,14 @@ public final class Console implements FrontEnd.Started {
         app.post(tenant + "/users/{id}/face", this::uploadFace);
         page(app, tenant + "/access-groups", ctx -> groupsPage(ctx, 200, Map.of(), null));
         app.post(tenant + "/access-groups", this::saveGroup);
-        page(app, tenant + "/apps", ctx -> appsPage(ctx, 200, null, null, Map.of()));
-        app.post(tenant + "/apps", this::createApp);
-        app.post(tenant + "/apps/{id}", this::saveApp);
-        app.post(tenant + "/apps/{id}/secret", this::rotateSecret);
+        new AppPages(this).register(app, tenant);
+        new FixturePages(this).register(app, tenant);
+        page(app, tenant + "/pick/{kind}", this::pick);
+        page(app, BASE + "/language", this::language);
     }
 
     /** A page answers HEAD as it answers GET (the same status and headers, a redirect included), without a body. */
-    private static void page(Javalin app, String path, Handler handler) {
+    static void page(Javalin app, String path, Handler handler) {
         app.get(path, handler);
         app.head(path, handler);
     }
@@ -143,7 +149,7 @@ public final class Console implements FrontEnd.Started {
         String path = ctx.path();
         if (path.startsWith(BASE + "/assets/")) return;
         ctx.header("Cache-Control", "no-store");
-        if (path.equals(BASE) || path.equals(BASE + "/") || path.equals(BASE + "/sign-in")) return;
+        if (path.equals(BASE) || path.equals(BASE + "/") || path.equals(BASE + "/sign-in") || path.equals(BASE + "/language")) return;
         Sessions.Session session = services.sessions().find(ctx.cookie(COOKIE)).orElse(null);
         if (session == null) throw Answer.redirect(BASE + "/sign-in");
         ctx.attribute("console.session", session);
@@ -154,11 +160,11 @@ public final class Console implements FrontEnd.Started {
         }
     }
 
-    private static Sessions.Session session(Context ctx) {
+    static Sessions.Session session(Context ctx) {
         return ctx.attribute("console.session");
     }
 
-    private Directory directory(Context ctx) {
+    Directory directory(Context ctx) {
         return services.directory().actingAs(session(ctx).actor());
     }
 
@@ -170,19 +176,28 @@ public final class Console implements FrontEnd.Started {
     private void signInForm(Context ctx, int status, String error) {
         String nonce = Keys.randomToken(18);
         setCookie(ctx, SIGN_IN_COOKIE, nonce, -1);
-        render(ctx, status, "sign-in.jte", new Pages.SignIn(new Pages.Frame("Sign in", null, nonce, null), error));
+        Text text = text(ctx);
+        render(ctx, status, "sign-in.jte", new Pages.SignIn(new Pages.Frame(text.get("signin.title"), null, nonce, null, text, here(ctx)), error == null ? null : text.get(error)));
     }
 
     private void signIn(Context ctx) {
         String sent = form(ctx, "csrf");
         if (!Keys.constantTimeEquals(sent, ctx.cookie(SIGN_IN_COOKIE))) throw new Answer(403, "the sign-in form is stale; reload the page", null);
         String name = trimmed(form(ctx, "name"));
+        try {
+            services.sessions().checkSignIn(ctx.ip());
+        } catch (Failure.RateLimited e) {
+            ctx.header("Retry-After", String.valueOf(e.resetSeconds()));
+            signInForm(ctx, 429, "signin.throttled");
+            return;
+        }
         if (!Keys.constantTimeEquals(form(ctx, "token"), adminToken)) {
-            signInForm(ctx, 401, "That is not the admin token.");
+            services.sessions().failedSignIn(ctx.ip());
+            signInForm(ctx, 401, "signin.wrong");
             return;
         }
         if (name == null || name.length() > 64 || name.chars().anyMatch(Character::isISOControl)) {
-            signInForm(ctx, 400, "Give your name (up to 64 characters): it is recorded with every change you make.");
+            signInForm(ctx, 400, "signin.name");
             return;
         }
         Sessions.Session session = services.sessions().open(name + " (console)");
@@ -198,7 +213,7 @@ public final class Console implements FrontEnd.Started {
     }
 
     /** HttpOnly, SameSite=Strict, scoped to the console; Secure when the browser came over TLS. */
-    private static void setCookie(Context ctx, String name, String value, int maxAge) {
+    static void setCookie(Context ctx, String name, String value, int maxAge) {
         boolean tls = "https".equalsIgnoreCase(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
         ctx.res().addHeader("Set-Cookie", name + "=" + value + "; Path=" + BASE + "; HttpOnly; SameSite=Strict"
                 + (tls ? "; Secure" : "") + (maxAge >= 0 ? "; Max-Age=" + maxAge : ""));
@@ -207,7 +222,7 @@ public final class Console implements FrontEnd.Started {
     // ---- tenants
 
     private void tenantsPage(Context ctx, Map<String, String> errors) {
-        render(ctx, errors.isEmpty() ? 200 : 400, "tenants.jte", new Pages.Tenants(frame(ctx, "Tenants", null), services.directory().tenants(), errors));
+        render(ctx, errors.isEmpty() ? 200 : 400, "tenants.jte", new Pages.Tenants(frame(ctx, "tenants.title", null), services.directory().tenants(), errors));
     }
 
     private void createTenant(Context ctx) {
@@ -277,9 +292,8 @@ public final class Console implements FrontEnd.Started {
             params.put("after", services.cursors().encode(binding, page.next()));
             nextUrl = BASE + "/tenants/" + url(tenant) + "/users" + queryString(params);
         }
-        Directory directory = services.directory();
-        render(ctx, 200, "users.jte", new Pages.Users(frame(ctx, "Users", tenant), q, status, department, group, updatedFrom, updatedTo, size, keys,
-                page.users(), nextUrl, directory.departments(tenant), directory.accessGroups(tenant)));
+        render(ctx, 200, "users.jte", new Pages.Users(frame(ctx, "users.title", tenant), q, status, department, group, updatedFrom, updatedTo, size, keys,
+                page.users(), nextUrl));
     }
 
     private void userPage(Context ctx) {
@@ -291,14 +305,14 @@ public final class Console implements FrontEnd.Started {
     private Pages.UserForm userForm(Context ctx, boolean creating, User stored, Map<String, String> values, Map<String, String> errors,
                                     Long version, String notice) {
         String tenant = tenant(ctx);
-        Directory directory = services.directory();
-        return new Pages.UserForm(frame(ctx, creating ? "New user" : "User " + stored.id(), tenant), creating, stored == null ? null : stored.withoutSecrets(),
-                values, errors, version, notice, directory.departments(tenant), directory.accessGroups(tenant));
+        Text text = text(ctx);
+        return new Pages.UserForm(frame(ctx, creating ? "user.new" : "user.title", tenant), creating, stored == null ? null : stored.withoutSecrets(),
+                values, errors, version, notice == null ? null : text.get(notice));
     }
 
     /** The form's fields: the canonical fields a person edits, as text. */
     private static final List<String> FIELDS = List.of("id", "username", "name", "nickname", "email", "phone", "external_id",
-            "status", "departments", "groups", "card", "password");
+            "status", "departments", "groups", "card", "custom_data", "password");
 
     private static Map<String, String> values(User u) {
         Map<String, String> v = new HashMap<>();
@@ -311,6 +325,7 @@ public final class Console implements FrontEnd.Started {
         v.put("external_id", nonNull(u.externalId()));
         v.put("status", u.status().wire());
         v.put("departments", String.join(" ", u.departments()));
+        v.put("custom_data", u.customData() == null || u.customData().isEmpty() ? "" : u.customData().toPrettyString());
         v.put("groups", String.join(" ", u.acs().groups()));
         v.put("card", u.acs().card() == null ? "" : String.valueOf(u.acs().card()));
         return v;
@@ -319,6 +334,9 @@ public final class Console implements FrontEnd.Started {
     private static Map<String, String> submitted(Context ctx) {
         Map<String, String> v = new HashMap<>();
         for (String f : FIELDS) v.put(f, nonNull(form(ctx, f)));
+        // the pickers send each chosen id as a value of its own
+        v.put("departments", String.join(" ", formWords(ctx, "departments")));
+        v.put("groups", String.join(" ", formWords(ctx, "groups")));
         v.remove("password"); // never shown back
         return v;
     }
@@ -336,6 +354,18 @@ public final class Console implements FrontEnd.Started {
                 errors.put("card", "a card number is a whole number");
             }
         }
+        // a form without the field (an older page) keeps the custom data; an empty one clears it
+        ObjectNode customData = form(ctx, "custom_data") == null ? base.customData() : null;
+        String customText = trimmed(form(ctx, "custom_data"));
+        if (customText != null) {
+            try {
+                JsonNode parsed = CanonicalJson.MAPPER.readTree(customText);
+                if (parsed instanceof ObjectNode object) customData = object;
+                else errors.put("custom_data", Text.of(ctx).get("user.custom_data.object"));
+            } catch (JsonProcessingException e) {
+                errors.put("custom_data", Text.of(ctx).format("user.custom_data.json", e.getOriginalMessage()));
+            }
+        }
         if (!errors.isEmpty()) return null;
         String password = form(ctx, "password");
         return base.with()
@@ -346,8 +376,9 @@ public final class Console implements FrontEnd.Started {
                 .phone(trimmed(form(ctx, "phone")))
                 .externalId(trimmed(form(ctx, "external_id")))
                 .status(status)
-                .departments(words(form(ctx, "departments")))
-                .acs(new Acs(words(form(ctx, "groups")), card, base.acs().face()))
+                .departments(formWords(ctx, "departments"))
+                .acs(new Acs(formWords(ctx, "groups"), card, base.acs().face()))
+                .customData(customData)
                 .password(password == null || password.isEmpty() ? null : password)
                 .build();
     }
@@ -383,7 +414,7 @@ public final class Console implements FrontEnd.Started {
                 if (changed == null) throw new Failure.InvalidInput("$." + errors.keySet().iterator().next(), errors.values().iterator().next());
                 return changed;
             });
-            render(ctx, 200, "user.jte", userForm(ctx, false, saved, values(saved), Map.of(), saved.sequence(), "Saved."));
+            render(ctx, 200, "user.jte", userForm(ctx, false, saved, values(saved), Map.of(), saved.sequence(), "user.saved"));
             return;
         } catch (Failure.InvalidInput | Failure.Conflict e) {
             errors.putIfAbsent(field(e), reason(e));
@@ -392,7 +423,7 @@ public final class Console implements FrontEnd.Started {
         User stored = services.directory().user(tenant, id).orElseThrow(() -> new Failure.NotFound(Failure.Subject.USER, id));
         boolean stale = errors.containsKey("sequence");
         render(ctx, stale ? 409 : 400, "user.jte", userForm(ctx, false, stored, submitted(ctx), errors,
-                stale ? stored.sequence() : version, stale ? "Someone else saved this user since you opened it: their version is shown on the right. Save again to overwrite it with yours." : null));
+                stale ? stored.sequence() : version, stale ? "user.stale" : null));
     }
 
     private void deleteUser(Context ctx) {
@@ -451,7 +482,7 @@ public final class Console implements FrontEnd.Started {
 
     private void groupsPage(Context ctx, int status, Map<String, String> errors, String notice) {
         String tenant = tenant(ctx);
-        render(ctx, status, "groups.jte", new Pages.Groups(frame(ctx, "Access groups", tenant), services.directory().accessGroups(tenant), errors, notice));
+        render(ctx, status, "groups.jte", new Pages.Groups(frame(ctx, "groups.title", tenant), services.directory().accessGroups(tenant), errors, notice));
     }
 
     /** Creates an access group or renames one. */
@@ -468,7 +499,7 @@ public final class Console implements FrontEnd.Started {
             groupsPage(ctx, 400, Map.of(field(e), reason(e)), null);
             return;
         }
-        groupsPage(ctx, 200, Map.of(), "Saved access group " + id + ".");
+        groupsPage(ctx, 200, Map.of(), text(ctx).format("groups.saved", id));
     }
 
     // ---- the audit view
@@ -490,7 +521,7 @@ public final class Console implements FrontEnd.Started {
             params.put("before", String.valueOf(changes.get(changes.size() - 1).sequence()));
             older = BASE + "/tenants/" + url(tenant) + "/changes" + queryString(params);
         }
-        render(ctx, 200, "changes.jte", new Pages.Changes(frame(ctx, "Changes", tenant), user, changes, older));
+        render(ctx, 200, "changes.jte", new Pages.Changes(frame(ctx, "changes.title", tenant), user, changes, older));
     }
 
     // ---- departments
@@ -503,7 +534,7 @@ public final class Console implements FrontEnd.Started {
         for (Department d : all) children.computeIfAbsent(d.parent() == null || d.parent().isEmpty() ? "" : d.parent(), k -> new ArrayList<>()).add(d);
         List<Pages.DepartmentRow> rows = new ArrayList<>();
         for (Department root : children.getOrDefault("", List.of())) walk(root, 0, children, direct, rows);
-        render(ctx, status, "departments.jte", new Pages.Departments(frame(ctx, "Departments", tenant), rows, all, errors, notice));
+        render(ctx, status, "departments.jte", new Pages.Departments(frame(ctx, "departments.title", tenant), rows, all, errors, notice));
     }
 
     /** Adds a department and its subtree in order; returns the users in it and below (memberships, summed). */
@@ -544,58 +575,7 @@ public final class Console implements FrontEnd.Started {
             departmentsPage(ctx, 400, Map.of(id + "." + field(e), reason(e)), null);
             return;
         }
-        departmentsPage(ctx, 200, Map.of(), "Saved department " + id + ".");
-    }
-
-    // ---- apps
-
-    private void appsPage(Context ctx, int status, String secretFor, String secret, Map<String, String> errors) {
-        String tenant = tenant(ctx);
-        List<App> apps = services.directory().apps(tenant);
-        List<String> scopes = apps.stream().flatMap(a -> a.scopes().stream()).distinct().sorted().toList();
-        render(ctx, status, "apps.jte", new Pages.Apps(frame(ctx, "Apps", tenant), apps, scopes, secretFor, secret, errors));
-    }
-
-    private void createApp(Context ctx) {
-        String tenant = tenant(ctx);
-        String id = trimmed(form(ctx, "id"));
-        String secret = Keys.randomToken(24);
-        App app = new App(id, secret, trimmed(form(ctx, "name")), words(form(ctx, "scopes")), trimmed(form(ctx, "vendor")), null);
-        try {
-            if (id != null && services.directory().app(id).isPresent()) throw new Failure.Conflict("$.id", "app " + id + " exists");
-            directory(ctx).putApp(tenant, app);
-        } catch (Failure.InvalidInput | Failure.Conflict e) {
-            appsPage(ctx, 400, null, null, Map.of("new." + field(e), reason(e)));
-            return;
-        }
-        appsPage(ctx, 201, id, secret, Map.of());
-    }
-
-    private App app(Context ctx) {
-        String id = ctx.pathParam("id");
-        return services.directory().app(id).filter(a -> a.tenantId().equals(tenant(ctx))).map(a -> a.app())
-                .orElseThrow(() -> new Failure.NotFound(Failure.Subject.APP, id));
-    }
-
-    /** Changes an app's name and scopes; its secret is kept. */
-    private void saveApp(Context ctx) {
-        App current = app(ctx);
-        App app = new App(current.id(), null, trimmed(form(ctx, "name")), words(form(ctx, "scopes")), current.vendor(), current.visibleTo());
-        try {
-            directory(ctx).putApp(tenant(ctx), app);
-        } catch (Failure.InvalidInput | Failure.Conflict e) {
-            appsPage(ctx, 400, null, null, Map.of(current.id() + "." + field(e), reason(e)));
-            return;
-        }
-        appsPage(ctx, 200, null, null, Map.of());
-    }
-
-    /** A new secret, shown once; the app's tokens issued under the old one are revoked by the core. */
-    private void rotateSecret(Context ctx) {
-        App current = app(ctx);
-        String secret = Keys.randomToken(24);
-        directory(ctx).putApp(tenant(ctx), current.withSecret(secret));
-        appsPage(ctx, 200, current.id(), secret, Map.of());
+        departmentsPage(ctx, 200, Map.of(), text(ctx).format("departments.saved", id));
     }
 
     // ---- assets
@@ -653,11 +633,12 @@ public final class Console implements FrontEnd.Started {
             };
         }
         Sessions.Session session = session(ctx);
-        Pages.Frame frame = new Pages.Frame("Error", session == null ? null : session.actor(), session == null ? null : session.csrf(), null);
+        Text text = text(ctx);
+        Pages.Frame frame = new Pages.Frame(text.get("error.title"), session == null ? null : session.actor(), session == null ? null : session.csrf(), null, text, here(ctx));
         render(ctx, status, "error.jte", new Pages.Error(frame, status, message));
     }
 
-    private void render(Context ctx, int status, String template, Object page) {
+    void render(Context ctx, int status, String template, Object page) {
         if (ctx.method() == io.javalin.http.HandlerType.HEAD) {
             ctx.status(status).contentType("text/html; charset=utf-8");
             return;
@@ -667,17 +648,73 @@ public final class Console implements FrontEnd.Started {
         ctx.status(status).html(out.toString());
     }
 
-    private static void redirect(Context ctx, String location) {
+    static void redirect(Context ctx, String location) {
         ctx.redirect(location, HttpStatus.SEE_OTHER);
     }
 
-    private Pages.Frame frame(Context ctx, String title, String tenant) {
+    /** The frame of a page; title is a key of the bundle. */
+    Pages.Frame frame(Context ctx, String title, String tenant) {
         Sessions.Session session = session(ctx);
-        return new Pages.Frame(title, session.actor(), session.csrf(), tenant);
+        Text text = text(ctx);
+        return new Pages.Frame(text.get(title), session.actor(), session.csrf(), tenant, text, here(ctx));
+    }
+
+    /** This page's address, for the language switch to come back to (a GET of it shows the same page). */
+    private static String here(Context ctx) {
+        String query = ctx.method() == io.javalin.http.HandlerType.GET ? ctx.queryString() : null;
+        return ctx.path() + (query == null || query.isEmpty() ? "" : "?" + query);
+    }
+
+    static Text text(Context ctx) {
+        return Text.of(ctx);
+    }
+
+    // ---- language and pickers
+
+    /** Switches the language (a cookie of a year) and goes back to the page the switch was on. */
+    private void language(Context ctx) {
+        String lang = query(ctx, "lang");
+        if (lang == null || !Text.LANGUAGES.contains(lang)) throw new Failure.InvalidInput("lang", "one of " + Text.LANGUAGES);
+        setCookie(ctx, Text.COOKIE, lang, 365 * 24 * 3600);
+        String back = query(ctx, "back");
+        // only a path of the console: never an open redirect
+        redirect(ctx, back != null && back.startsWith(BASE + "/") && !back.startsWith("//") && !back.contains("\\") ? back : BASE + "/");
+    }
+
+    /**
+     * The options of a searchable picker: at most PICK matches of what was typed, read from the server (users one
+     * keyset page through the core's filter), for a datalist that htmx refreshes as the person types.
+     */
+    private void pick(Context ctx) {
+        String tenant = tenant(ctx);
+        String kind = ctx.pathParam("kind");
+        // htmx sends the input's own value under the input's name
+        String typed;
+        try {
+            typed = trimmed(ctx.queryParamMap().values().stream().flatMap(List::stream).findFirst().orElse(null));
+        } catch (RuntimeException e) {
+            throw new Failure.InvalidInput(kind, "a malformed query string");
+        }
+        if (typed != null && typed.length() > 200) throw new Failure.InvalidInput(kind, "a search is at most 200 characters");
+        String needle = typed == null ? "" : typed.toLowerCase(java.util.Locale.ROOT);
+        List<Pages.Option> options = switch (kind) {
+            case "departments" -> services.directory().departments(tenant).stream()
+                    .filter(d -> d.id().toLowerCase(java.util.Locale.ROOT).contains(needle) || (d.name() != null && d.name().toLowerCase(java.util.Locale.ROOT).contains(needle)))
+                    .limit(PICK).map(d -> new Pages.Option(d.id(), d.name())).toList();
+            case "groups" -> services.directory().accessGroups(tenant).stream()
+                    .filter(g -> g.id().toLowerCase(java.util.Locale.ROOT).contains(needle) || (g.name() != null && g.name().toLowerCase(java.util.Locale.ROOT).contains(needle)))
+                    .limit(PICK).map(g -> new Pages.Option(g.id(), g.name())).toList();
+            case "users" -> services.queries().keysetPage(tenant, typed == null ? UserFilter.and(List.of())
+                            : UserFilter.or(List.of(UserFilter.contains(Attribute.NAME, typed), UserFilter.contains(Attribute.USERNAME, typed),
+                            UserFilter.contains(Attribute.ID, typed))), Order.NUM, null, PICK, UserDetail.PROFILE)
+                    .users().stream().map(u -> new Pages.Option(u.id(), u.name())).toList();
+            default -> throw new Failure.NotFound(Failure.Subject.ENDPOINT, kind);
+        };
+        render(ctx, 200, "options.jte", options);
     }
 
     /** The tenant of the path, which must exist. */
-    private String tenant(Context ctx) {
+    String tenant(Context ctx) {
         String tenant = ctx.pathParam("tenant");
         if (services.directory().tenant(tenant).isEmpty()) throw new Failure.NotFound(Failure.Subject.TENANT, tenant);
         return tenant;
@@ -685,7 +722,7 @@ public final class Console implements FrontEnd.Started {
 
     // ---- request reading: malformed encodings are bad input, not a fault
 
-    private static String form(Context ctx, String name) {
+    static String form(Context ctx, String name) {
         try {
             String value = ctx.formParam(name);
             if (value != null && value.length() > 4096) throw new Failure.InvalidInput(name, "too long");
@@ -697,7 +734,7 @@ public final class Console implements FrontEnd.Started {
         }
     }
 
-    private static String query(Context ctx, String name) {
+    static String query(Context ctx, String name) {
         try {
             return ctx.queryParam(name);
         } catch (RuntimeException e) {
@@ -705,17 +742,29 @@ public final class Console implements FrontEnd.Started {
         }
     }
 
-    private static String trimmed(String value) {
+    /** Every value of a repeated form field (a picker's chosen ids and the one being added), split at spaces and commas. */
+    static List<String> formWords(Context ctx, String name) {
+        List<String> values;
+        try {
+            values = ctx.formParams(name);
+        } catch (RuntimeException e) {
+            throw new Failure.InvalidInput("body", "a malformed form");
+        }
+        if (values.size() > 1000) throw new Failure.InvalidInput(name, "too many");
+        return values.stream().flatMap(v -> words(v).stream()).distinct().toList();
+    }
+
+    static String trimmed(String value) {
         if (value == null) return null;
         String t = value.strip();
         return t.isEmpty() ? null : t;
     }
 
-    private static String nonNull(String value) {
+    static String nonNull(String value) {
         return value == null ? "" : value;
     }
 
-    private static List<String> words(String value) {
+    static List<String> words(String value) {
         String t = trimmed(value);
         return t == null ? List.of() : List.of(t.split("[,\\s]+")).stream().filter(w -> !w.isEmpty()).distinct().toList();
     }
@@ -728,18 +777,18 @@ public final class Console implements FrontEnd.Started {
         int end = 0;
         while (end < p.length() && (Character.isLetterOrDigit(p.charAt(end)) || p.charAt(end) == '_')) end++;
         String name = p.substring(0, end);
-        return name.equals("custom_data") || name.isEmpty() ? "form" : name.equals("external_id") ? "external_id" : name;
+        return name.isEmpty() ? "form" : name;
     }
 
     static String reason(Failure e) {
         return e instanceof Failure.InvalidInput i ? i.reason() : e instanceof Failure.Conflict c ? c.reason() : e.getMessage();
     }
 
-    private static String url(String value) {
+    static String url(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    private static String queryString(Map<String, String> params) {
+    static String queryString(Map<String, String> params) {
         StringBuilder b = new StringBuilder();
         params.forEach((k, v) -> {
             if (v == null) return;
