@@ -156,7 +156,7 @@ public final class Console implements FrontEnd.Started {
         if (ctx.method() == io.javalin.http.HandlerType.POST) {
             String sent = ctx.header("X-CSRF-Token");
             if (sent == null) sent = form(ctx, "csrf");
-            if (!Keys.constantTimeEquals(sent, session.csrf())) throw new Answer(403, "this form is stale or was not sent by the console (CSRF token missing or wrong); reload the page", null);
+            if (!Keys.constantTimeEquals(sent, session.csrf())) throw new Answer(403, "err.csrf", null);
         }
     }
 
@@ -182,7 +182,7 @@ public final class Console implements FrontEnd.Started {
 
     private void signIn(Context ctx) {
         String sent = form(ctx, "csrf");
-        if (!Keys.constantTimeEquals(sent, ctx.cookie(SIGN_IN_COOKIE))) throw new Answer(403, "the sign-in form is stale; reload the page", null);
+        if (!Keys.constantTimeEquals(sent, ctx.cookie(SIGN_IN_COOKIE))) throw new Answer(403, "err.signin.stale", null);
         String name = trimmed(form(ctx, "name"));
         try {
             services.sessions().checkSignIn(ctx.ip());
@@ -250,11 +250,11 @@ public final class Console implements FrontEnd.Started {
         String sizeText = trimmed(query(ctx, "size"));
         if (sizeText != null) {
             if (!sizeText.matches("\\d{1,3}") || !Pages.Users.SIZES.contains(Integer.parseInt(sizeText))) {
-                throw new Failure.InvalidInput("size", "the page size is one of " + Pages.Users.SIZES);
+                throw new Failure.InvalidInput("size", "err.size");
             }
             size = Integer.parseInt(sizeText);
         }
-        if (q != null && q.length() > 200) throw new Failure.InvalidInput("q", "a search is at most 200 characters");
+        if (q != null && q.length() > 200) throw new Failure.InvalidInput("q", "err.search.long");
         List<UserFilter> filter = new ArrayList<>();
         if (q != null) {
             filter.add(UserFilter.or(List.of(UserFilter.contains(Attribute.NAME, q), UserFilter.contains(Attribute.USERNAME, q),
@@ -262,7 +262,7 @@ public final class Console implements FrontEnd.Started {
         }
         if (status != null) {
             Status s = Status.ofWire(status);
-            if (s == null) throw new Failure.InvalidInput("status", "unknown status");
+            if (s == null) throw new Failure.InvalidInput("status", "err.status");
             filter.add(UserFilter.status(s));
         }
         if (department != null) filter.add(new UserFilter.InDepartments(List.of(department)));
@@ -272,7 +272,7 @@ public final class Console implements FrontEnd.Started {
         if (updatedFrom != null) filter.add(UserFilter.compare(Attribute.UPDATED_AT, UserFilter.Comparison.GREATER_OR_EQUAL, day(updatedFrom, "updated_from")));
         if (updatedTo != null) filter.add(UserFilter.compare(Attribute.UPDATED_AT, UserFilter.Comparison.LESS, day(updatedTo, "updated_to") + 86_400_000L));
         List<String> keys = columns == null ? List.of() : List.of(columns.split("[,\\s]+")).stream().filter(k -> !k.isEmpty()).distinct().toList();
-        if (keys.size() > 10 || keys.stream().anyMatch(k -> k.length() > 64)) throw new Failure.InvalidInput("columns", "at most 10 custom-data keys of up to 64 characters");
+        if (keys.size() > 10 || keys.stream().anyMatch(k -> k.length() > 64)) throw new Failure.InvalidInput("columns", "err.columns");
         String binding = "console|" + tenant + "|" + q + "|" + status + "|" + department + "|" + group + "|" + updatedFrom + "|" + updatedTo;
         String after = query(ctx, "after");
         Long from = after == null || after.isEmpty() ? null : services.cursors().decode(binding, after);
@@ -344,14 +344,14 @@ public final class Console implements FrontEnd.Started {
     /** Applies the form to a user (the stored one, or a new one) through the typed builder. */
     private static User edited(User base, Context ctx, Map<String, String> errors) {
         Status status = Status.ofWire(nonNull(form(ctx, "status")).trim());
-        if (status == null) errors.put("status", "choose a status");
+        if (status == null) errors.put("status", Text.of(ctx).get("err.status.choose"));
         Integer card = null;
         String cardText = trimmed(form(ctx, "card"));
         if (cardText != null) {
             try {
                 card = Integer.valueOf(cardText);
             } catch (NumberFormatException e) {
-                errors.put("card", "a card number is a whole number");
+                errors.put("card", Text.of(ctx).get("err.card"));
             }
         }
         // a form without the field (an older page) keeps the custom data; an empty one clears it
@@ -387,7 +387,7 @@ public final class Console implements FrontEnd.Started {
         String tenant = tenant(ctx);
         Map<String, String> errors = new LinkedHashMap<>();
         String id = trimmed(form(ctx, "id"));
-        if (id == null) errors.put("id", "give the user an id");
+        if (id == null) errors.put("id", text(ctx).get("err.id"));
         User user = edited(User.withId(id == null ? "" : id).build(), ctx, errors);
         if (errors.isEmpty()) {
             try {
@@ -405,7 +405,7 @@ public final class Console implements FrontEnd.Started {
         String tenant = tenant(ctx);
         String id = ctx.pathParam("id");
         String versionText = trimmed(form(ctx, "version"));
-        if (versionText == null || !versionText.matches("\\d{1,18}")) throw new Failure.InvalidInput("version", "the form's version is missing");
+        if (versionText == null || !versionText.matches("\\d{1,18}")) throw new Failure.InvalidInput("version", "err.version");
         long version = Long.parseLong(versionText);
         Map<String, String> errors = new LinkedHashMap<>();
         try {
@@ -428,7 +428,7 @@ public final class Console implements FrontEnd.Started {
 
     private void deleteUser(Context ctx) {
         String tenant = tenant(ctx);
-        if (!"yes".equals(form(ctx, "confirm"))) throw new Failure.InvalidInput("confirm", "tick the box to confirm the deletion");
+        if (!"yes".equals(form(ctx, "confirm"))) throw new Failure.InvalidInput("confirm", "err.confirm");
         directory(ctx).deleteUser(tenant, ctx.pathParam("id"));
         redirect(ctx, BASE + "/tenants/" + url(tenant) + "/users");
     }
@@ -438,7 +438,7 @@ public final class Console implements FrontEnd.Started {
         try {
             return Times.millis(java.time.LocalDate.parse(text).atStartOfDay(java.time.ZoneOffset.UTC).toInstant(), name);
         } catch (java.time.DateTimeException e) {
-            throw new Failure.InvalidInput(name, "a date, yyyy-mm-dd");
+            throw new Failure.InvalidInput(name, "err.date");
         }
     }
 
@@ -462,18 +462,18 @@ public final class Console implements FrontEnd.Started {
         byte[] data;
         try {
             var file = ctx.uploadedFile("face");
-            if (file == null) throw new Failure.InvalidInput("face", "choose an image file");
-            if (file.size() > Face.MAX_BYTES) throw new Failure.InvalidInput("face", "a face image is at most 5 MiB");
+            if (file == null) throw new Failure.InvalidInput("face", "err.face.none");
+            if (file.size() > Face.MAX_BYTES) throw new Failure.InvalidInput("face", "err.face.size");
             try (InputStream in = file.content()) {
                 data = in.readAllBytes();
             }
         } catch (Failure e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw new Failure.InvalidInput("face", "send the image as multipart/form-data");
+            throw new Failure.InvalidInput("face", "err.face.multipart");
         }
         Face.Type type = Face.sniff(data);
-        if (type == null) throw new Failure.InvalidInput("face", "a face image is a JPEG or a PNG");
+        if (type == null) throw new Failure.InvalidInput("face", "err.face.type");
         directory(ctx).updateUser(tenant, id, u -> u.with().acs(u.acs().withFace(new Face(type, data))).build());
         redirect(ctx, BASE + "/tenants/" + url(tenant) + "/users/" + url(id));
     }
@@ -510,7 +510,7 @@ public final class Console implements FrontEnd.Started {
         String beforeText = trimmed(query(ctx, "before"));
         Long before = null;
         if (beforeText != null) {
-            if (!beforeText.matches("\\d{1,18}")) throw new Failure.InvalidInput("before", "a sequence number");
+            if (!beforeText.matches("\\d{1,18}")) throw new Failure.InvalidInput("before", "err.sequence");
             before = Long.parseLong(beforeText);
         }
         List<ChangeFeed.Audited> changes = services.changes().newestFirst(tenant, user, before, HISTORY_PAGE);
@@ -611,7 +611,7 @@ public final class Console implements FrontEnd.Started {
         String message;
         if (e instanceof Answer a) {
             status = a.status;
-            message = a.getMessage();
+            message = text(ctx).get(a.getMessage());
         } else {
             Failure f = Failure.of(e);
             status = switch (f.kind()) {
@@ -626,9 +626,9 @@ public final class Console implements FrontEnd.Started {
                 case INTERNAL -> 500;
             };
             message = switch (f.kind()) {
-                case INVALID_INPUT -> ((Failure.InvalidInput) f).path() + ": " + ((Failure.InvalidInput) f).reason();
-                case INVALID_CURSOR -> "this page's link is no longer valid; start from the first page";
-                case INTERNAL -> "internal error";
+                case INVALID_INPUT -> ((Failure.InvalidInput) f).path() + ": " + text(ctx).get(((Failure.InvalidInput) f).reason());
+                case INVALID_CURSOR -> text(ctx).get("err.cursor");
+                case INTERNAL -> text(ctx).get("err.internal");
                 default -> f.getMessage();
             };
         }
@@ -674,7 +674,7 @@ public final class Console implements FrontEnd.Started {
     /** Switches the language (a cookie of a year) and goes back to the page the switch was on. */
     private void language(Context ctx) {
         String lang = query(ctx, "lang");
-        if (lang == null || !Text.LANGUAGES.contains(lang)) throw new Failure.InvalidInput("lang", "one of " + Text.LANGUAGES);
+        if (lang == null || !Text.LANGUAGES.contains(lang)) throw new Failure.InvalidInput("lang", "err.lang");
         setCookie(ctx, Text.COOKIE, lang, 365 * 24 * 3600);
         String back = query(ctx, "back");
         // only a path of the console: never an open redirect
@@ -693,9 +693,9 @@ public final class Console implements FrontEnd.Started {
         try {
             typed = trimmed(ctx.queryParamMap().values().stream().flatMap(List::stream).findFirst().orElse(null));
         } catch (RuntimeException e) {
-            throw new Failure.InvalidInput(kind, "a malformed query string");
+            throw new Failure.InvalidInput(kind, "err.query");
         }
-        if (typed != null && typed.length() > 200) throw new Failure.InvalidInput(kind, "a search is at most 200 characters");
+        if (typed != null && typed.length() > 200) throw new Failure.InvalidInput(kind, "err.search.long");
         String needle = typed == null ? "" : typed.toLowerCase(java.util.Locale.ROOT);
         List<Pages.Option> options = switch (kind) {
             case "departments" -> services.directory().departments(tenant).stream()
@@ -725,12 +725,12 @@ public final class Console implements FrontEnd.Started {
     static String form(Context ctx, String name) {
         try {
             String value = ctx.formParam(name);
-            if (value != null && value.length() > 4096) throw new Failure.InvalidInput(name, "too long");
+            if (value != null && value.length() > 4096) throw new Failure.InvalidInput(name, "err.long");
             return value;
         } catch (Failure e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new Failure.InvalidInput("body", "a malformed form");
+            throw new Failure.InvalidInput("body", "err.form");
         }
     }
 
@@ -738,7 +738,7 @@ public final class Console implements FrontEnd.Started {
         try {
             return ctx.queryParam(name);
         } catch (RuntimeException e) {
-            throw new Failure.InvalidInput(name, "a malformed query string");
+            throw new Failure.InvalidInput(name, "err.query");
         }
     }
 
@@ -748,9 +748,9 @@ public final class Console implements FrontEnd.Started {
         try {
             values = ctx.formParams(name);
         } catch (RuntimeException e) {
-            throw new Failure.InvalidInput("body", "a malformed form");
+            throw new Failure.InvalidInput("body", "err.form");
         }
-        if (values.size() > 1000) throw new Failure.InvalidInput(name, "too many");
+        if (values.size() > 1000) throw new Failure.InvalidInput(name, "err.many");
         return values.stream().flatMap(v -> words(v).stream()).distinct().toList();
     }
 

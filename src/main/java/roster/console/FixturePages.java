@@ -102,7 +102,7 @@ final class FixturePages {
             size = Files.size(file);
         } catch (IOException | RuntimeException e) {
             if (e instanceof Failure f) throw f;
-            throw new Failure.InvalidInput("fixture", "send the fixture as multipart/form-data");
+            throw new Failure.InvalidInput("fixture", "err.fixture.multipart");
         }
         String id = Keys.randomToken(12);
         Load load = new Load(size);

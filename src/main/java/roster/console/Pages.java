@@ -84,8 +84,8 @@ public final class Pages {
 
     public record Changes(Frame frame, String user, List<ChangeFeed.Audited> changes, String olderUrl) {
         public String describe(ChangeFeed.Audited c) {
-            if (c.fields().isEmpty()) return c.deleted() ? "deleted" : "";
-            return String.join(", ", c.fields().stream().map(f -> f.startsWith("moved:") ? "moved with department " + f.substring(6) : f).toList());
+            if (c.fields().isEmpty()) return c.deleted() ? frame.t("changes.deleted") : "";
+            return String.join(", ", c.fields().stream().map(f -> f.startsWith("moved:") ? frame.t("changes.moved", f.substring(6)) : f).toList());
         }
     }
 

@@ -136,7 +136,9 @@ class ConsoleBrowserTest {
         page.getByLabel("Upload a face image").setInputFiles(new com.microsoft.playwright.options.FilePayload("face.png", "image/png", png()));
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Upload face")).click();
         assertThat(page.getByAltText("Face image of u1005")).isVisible();
-        assertThat(page.getByAltText("Face image of u1005").evaluate("img => img.complete && img.naturalWidth")).isEqualTo(8);
+        // visible is not yet decoded: wait for the image itself, then check it is the 8×8 one uploaded
+        page.waitForFunction("() => { const i = document.querySelector('img.face'); return i && i.complete && i.naturalWidth > 0; }");
+        assertThat(page.getByAltText("Face image of u1005").evaluate("img => img.naturalWidth")).isEqualTo(8);
 
         // the audit view: who changed which field
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("History of this user")).click();
