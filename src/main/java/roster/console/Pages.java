@@ -77,7 +77,7 @@ public final class Pages {
     /** One department in the tree: its depth for indenting and the users in it and below. */
     public record DepartmentRow(Department department, int depth, long usersBelow) {}
 
-    public record Departments(Frame frame, List<DepartmentRow> rows, List<Department> all, Map<String, String> errors, String notice) {}
+    public record Departments(Frame frame, List<DepartmentRow> rows, Map<String, String> errors, String notice) {}
 
     /** Apps; secret is a secret just set, shown this once, for app secretFor. */
     public record Apps(Frame frame, List<App> apps, List<String> scopes, String secretFor, String secret, Map<String, String> errors) {}

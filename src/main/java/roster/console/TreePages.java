@@ -46,7 +46,7 @@ final class TreePages {
         for (Department d : all) children.computeIfAbsent(d.parent() == null || d.parent().isEmpty() ? "" : d.parent(), k -> new ArrayList<>()).add(d);
         List<Pages.DepartmentRow> rows = new ArrayList<>();
         for (Department root : children.getOrDefault("", List.of())) walk(root, 0, children, direct, rows);
-        console.render(ctx, status, "departments.jte", new Pages.Departments(console.frame(ctx, "departments.title", tenant), rows, all, errors, notice));
+        console.render(ctx, status, "departments.jte", new Pages.Departments(console.frame(ctx, "departments.title", tenant), rows, errors, notice));
     }
 
     /** Adds a department and its subtree in order; returns the users in it and below (memberships, summed). */
