@@ -178,7 +178,11 @@ class ConsoleHttpTest {
                 "/console/tenants/acme/changes?before=abc", "/console/tenants/acme/nothing-here", "/console/assets/..%2f..%2fetc",
                 "/console/assets/nope.js", "/console/tenants/%E0%A4/users", "/console/tenants/acme/users?updated_from=junk",
                 "/console/tenants/acme/users?updated_to=2026-02-30", "/console/tenants/acme/users/u1001/face",
-                "/console/tenants/acme/users/nobody/face", "/console/tenants/acme/access-groups")) {
+                "/console/tenants/acme/users/nobody/face", "/console/tenants/acme/access-groups",
+                "/console/tenants/acme/pick/users?users=", "/console/tenants/acme/pick/users", "/console/tenants/acme/pick/users?users=%00",
+                "/console/tenants/acme/pick/departments?departments=" + longText, "/console/tenants/acme/pick/groups?groups=%E0%A4",
+                "/console/tenants/nope/pick/users?users=a", "/console/tenants/nope/export", "/console/tenants/acme/apps/nope",
+                "/console/load/..%2f..", "/console/language", "/console/language?lang=zh-CN&back=%E0%A4")) {
             HttpResponse<String> answer = c.get(path);
             assertThat(answer.statusCode()).as(path).isBetween(200, 499);
             assertThat(answer.body()).as(path).doesNotContain("Exception", "at roster.");
@@ -198,6 +202,12 @@ class ConsoleHttpTest {
         posts.put("/console/tenants/nope/users", "id=x");
         posts.put("/console/tenants/acme/users/u1001/face", "face=notanimage");
         posts.put("/console/tenants/acme/access-groups", "id=&name=x");
+        posts.put("/console/tenants/acme/apps/" + DemoApps.FEISHU_APP + "/tokens", "days=" + longText);
+        posts.put("/console/tenants/acme/apps/nope/tokens", "days=1");
+        posts.put("/console/tenants/acme/apps/" + DemoApps.FEISHU_APP + "/tokens/nope/revoke", "");
+        posts.put("/console/tenants/acme/apps/" + DemoApps.ENOS_APP, "visible=some&users=nobody&departments=%00");
+        posts.put("/console/load", "fixture=notmultipart");
+        posts.put("/console/tenants/acme/users/u1006", "version=1&status=active&custom_data=" + "[".repeat(3000));
         for (var e : posts.entrySet()) {
             for (String body : List.of(e.getValue(), e.getValue() + "&%zz=%", "\u0000\uFFFF")) {
                 HttpResponse<String> answer = c.postRaw(e.getKey(), body + "&csrf=" + c.csrf, "application/x-www-form-urlencoded");
