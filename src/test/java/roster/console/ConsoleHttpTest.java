@@ -368,6 +368,10 @@ class ConsoleHttpTest {
             assertThat(right.statusCode()).isEqualTo(429);
             assertThat(right.headers().firstValue("Retry-After")).isPresent();
             assertThat(ConsoleClient.cookie(right, Console.COOKIE)).isNull();
+            // another process of the same service counts the same failures
+            try (TestServer second = own.alongside(settings -> settings)) {
+                assertThat(new ConsoleClient(second.baseUrl).signIn("Grace", TestServer.ADMIN_TOKEN, Map.of()).statusCode()).isEqualTo(429);
+            }
         }
     }
 
