@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.Optional;
 import roster.crypto.Keys;
 import roster.store.ConsoleSessions;
+import roster.model.Failure;
 import roster.store.Database;
+import roster.store.RateWindows;
 
 /**
  * Sign-in sessions of people (the admin console). A session lives in the database, so any process of one service
@@ -18,6 +20,10 @@ public final class Sessions {
     public static final Duration IDLE = Duration.ofMinutes(30);
     /** last_seen is written at most this often: a page view is a read, not a write per request. */
     private static final long TOUCH_EVERY_MILLIS = 60_000;
+
+    /** Wrong admin tokens allowed per client address and minute: the token cannot be guessed at line speed. */
+    public static final int FAILED_SIGN_INS_PER_MINUTE = 10;
+    private static final long SIGN_IN_WINDOW_MILLIS = 60_000;
 
     private final Database db;
     private final Clock clock;
@@ -59,5 +65,29 @@ public final class Sessions {
     public void close(String token) {
         if (token == null || token.isEmpty()) return;
         db.useWrite(tx -> ConsoleSessions.delete(tx, Keys.sha256Hex(token)));
+    }
+
+    /**
+     * Refuses a sign-in from an address that gave a wrong token too often this minute, before the token is looked
+     * at. The count lives in the rate limit's table (every process of one service counts together); only failures
+     * count, so people signing in behind one address are not locked out by each other's successes.
+     */
+    public void checkSignIn(String address) {
+        long now = clock.millis();
+        long window = Math.floorDiv(now, SIGN_IN_WINDOW_MILLIS) * SIGN_IN_WINDOW_MILLIS;
+        long failed = db.read(tx -> RateWindows.count(tx, signInKey(address), window));
+        if (failed >= FAILED_SIGN_INS_PER_MINUTE) {
+            throw new Failure.RateLimited(FAILED_SIGN_INS_PER_MINUTE, Math.max(1, (window + SIGN_IN_WINDOW_MILLIS - now + 999) / 1000));
+        }
+    }
+
+    public void failedSignIn(String address) {
+        long window = Math.floorDiv(clock.millis(), SIGN_IN_WINDOW_MILLIS) * SIGN_IN_WINDOW_MILLIS;
+        db.useWrite(tx -> RateWindows.bump(tx, signInKey(address), window, window - SIGN_IN_WINDOW_MILLIS));
+    }
+
+    /** A key no app id can be: app ids hold no spaces. */
+    private static String signInKey(String address) {
+        return "console sign-in " + address;
     }
 }

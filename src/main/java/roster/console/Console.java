@@ -12,9 +12,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,22 +21,12 @@ import roster.core.Services;
 import roster.crypto.Keys;
 import roster.directory.Directory;
 import roster.http.DialectException;
-import roster.model.AccessGroup;
-import roster.model.Acs;
-import roster.model.App;
 import roster.model.Attribute;
-import roster.model.Department;
-import roster.model.Face;
 import roster.model.Failure;
 import roster.model.Order;
-import roster.model.Status;
 import roster.model.Tenant;
-import roster.model.Times;
-import roster.model.User;
 import roster.model.UserDetail;
 import roster.model.UserFilter;
-import roster.query.ChangeFeed;
-import roster.query.UserQueries;
 
 /**
  * The admin console at /console/: the directory for a person holding the admin token. Server-rendered pages (jte
@@ -49,6 +36,9 @@ import roster.query.UserQueries;
  * <p>Sign-in trades the admin token for a session (cookie HttpOnly, SameSite=Strict, Secure over TLS; the token
  * itself never reaches the browser again); sessions live in the database, so every process of one service knows
  * them. Every form carries the session's CSRF token; a POST without it is refused.
+ *
+ * <p>This class holds what every page shares (sessions, sign-in, tenants, the language switch, pickers, answers
+ * and request reading); the pages are {@link UserPages}, {@link TreePages}, {@link AppPages} and {@link FixturePages}.
  */
 public final class Console implements FrontEnd.Started {
 
@@ -57,9 +47,10 @@ public final class Console implements FrontEnd.Started {
     /** Double-submit cookie of the sign-in form, the one form shown before a session exists. */
     static final String SIGN_IN_COOKIE = "roster_console_signin";
     private static final String HTMX = "META-INF/resources/webjars/htmx.org/2.0.4/dist/htmx.min.js";
-    private static final int HISTORY_PAGE = 50;
+    /** Options a picker shows at most: one page, never the tenant. */
+    private static final int PICK = 20;
 
-    private final Services services;
+    final Services services;
     private final String adminToken;
     private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
 
@@ -106,28 +97,16 @@ public final class Console implements FrontEnd.Started {
         page(app, BASE + "/tenants", ctx -> tenantsPage(ctx, Map.of()));
         app.post(BASE + "/tenants", this::createTenant);
         String tenant = BASE + "/tenants/{tenant}";
-        page(app, tenant + "/users", this::usersPage);
-        app.post(tenant + "/users", this::createUser);
-        page(app, tenant + "/new-user", ctx -> render(ctx, 200, "user.jte", userForm(ctx, true, null, Map.of(), Map.of(), null, null)));
-        page(app, tenant + "/users/{id}", this::userPage);
-        app.post(tenant + "/users/{id}", this::saveUser);
-        app.post(tenant + "/users/{id}/delete", this::deleteUser);
-        page(app, tenant + "/changes", this::changesPage);
-        page(app, tenant + "/departments", ctx -> departmentsPage(ctx, 200, Map.of(), null));
-        app.post(tenant + "/departments", this::createDepartment);
-        app.post(tenant + "/departments/{id}", this::saveDepartment);
-        page(app, tenant + "/users/{id}/face", this::face);
-        app.post(tenant + "/users/{id}/face", this::uploadFace);
-        page(app, tenant + "/access-groups", ctx -> groupsPage(ctx, 200, Map.of(), null));
-        app.post(tenant + "/access-groups", this::saveGroup);
-        page(app, tenant + "/apps", ctx -> appsPage(ctx, 200, null, null, Map.of()));
-        app.post(tenant + "/apps", this::createApp);
-        app.post(tenant + "/apps/{id}", this::saveApp);
-        app.post(tenant + "/apps/{id}/secret", this::rotateSecret);
+        new UserPages(this).register(app, tenant);
+        new TreePages(this).register(app, tenant);
+        new AppPages(this).register(app, tenant);
+        new FixturePages(this).register(app, tenant);
+        page(app, tenant + "/pick/{kind}", this::pick);
+        page(app, BASE + "/language", this::language);
     }
 
     /** A page answers HEAD as it answers GET (the same status and headers, a redirect included), without a body. */
-    private static void page(Javalin app, String path, Handler handler) {
+    static void page(Javalin app, String path, Handler handler) {
         app.get(path, handler);
         app.head(path, handler);
     }
@@ -143,22 +122,22 @@ public final class Console implements FrontEnd.Started {
         String path = ctx.path();
         if (path.startsWith(BASE + "/assets/")) return;
         ctx.header("Cache-Control", "no-store");
-        if (path.equals(BASE) || path.equals(BASE + "/") || path.equals(BASE + "/sign-in")) return;
+        if (path.equals(BASE) || path.equals(BASE + "/") || path.equals(BASE + "/sign-in") || path.equals(BASE + "/language")) return;
         Sessions.Session session = services.sessions().find(ctx.cookie(COOKIE)).orElse(null);
         if (session == null) throw Answer.redirect(BASE + "/sign-in");
         ctx.attribute("console.session", session);
         if (ctx.method() == io.javalin.http.HandlerType.POST) {
             String sent = ctx.header("X-CSRF-Token");
             if (sent == null) sent = form(ctx, "csrf");
-            if (!Keys.constantTimeEquals(sent, session.csrf())) throw new Answer(403, "this form is stale or was not sent by the console (CSRF token missing or wrong); reload the page", null);
+            if (!Keys.constantTimeEquals(sent, session.csrf())) throw new Answer(403, "err.csrf", null);
         }
     }
 
-    private static Sessions.Session session(Context ctx) {
+    static Sessions.Session session(Context ctx) {
         return ctx.attribute("console.session");
     }
 
-    private Directory directory(Context ctx) {
+    Directory directory(Context ctx) {
         return services.directory().actingAs(session(ctx).actor());
     }
 
@@ -170,19 +149,28 @@ public final class Console implements FrontEnd.Started {
     private void signInForm(Context ctx, int status, String error) {
         String nonce = Keys.randomToken(18);
         setCookie(ctx, SIGN_IN_COOKIE, nonce, -1);
-        render(ctx, status, "sign-in.jte", new Pages.SignIn(new Pages.Frame("Sign in", null, nonce, null), error));
+        Text text = text(ctx);
+        render(ctx, status, "sign-in.jte", new Pages.SignIn(new Pages.Frame(text.get("signin.title"), null, nonce, null, text, here(ctx)), error == null ? null : text.get(error)));
     }
 
     private void signIn(Context ctx) {
         String sent = form(ctx, "csrf");
-        if (!Keys.constantTimeEquals(sent, ctx.cookie(SIGN_IN_COOKIE))) throw new Answer(403, "the sign-in form is stale; reload the page", null);
+        if (!Keys.constantTimeEquals(sent, ctx.cookie(SIGN_IN_COOKIE))) throw new Answer(403, "err.signin.stale", null);
         String name = trimmed(form(ctx, "name"));
+        try {
+            services.sessions().checkSignIn(ctx.ip());
+        } catch (Failure.RateLimited e) {
+            ctx.header("Retry-After", String.valueOf(e.resetSeconds()));
+            signInForm(ctx, 429, "signin.throttled");
+            return;
+        }
         if (!Keys.constantTimeEquals(form(ctx, "token"), adminToken)) {
-            signInForm(ctx, 401, "That is not the admin token.");
+            services.sessions().failedSignIn(ctx.ip());
+            signInForm(ctx, 401, "signin.wrong");
             return;
         }
         if (name == null || name.length() > 64 || name.chars().anyMatch(Character::isISOControl)) {
-            signInForm(ctx, 400, "Give your name (up to 64 characters): it is recorded with every change you make.");
+            signInForm(ctx, 400, "signin.name");
             return;
         }
         Sessions.Session session = services.sessions().open(name + " (console)");
@@ -198,7 +186,7 @@ public final class Console implements FrontEnd.Started {
     }
 
     /** HttpOnly, SameSite=Strict, scoped to the console; Secure when the browser came over TLS. */
-    private static void setCookie(Context ctx, String name, String value, int maxAge) {
+    static void setCookie(Context ctx, String name, String value, int maxAge) {
         boolean tls = "https".equalsIgnoreCase(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
         ctx.res().addHeader("Set-Cookie", name + "=" + value + "; Path=" + BASE + "; HttpOnly; SameSite=Strict"
                 + (tls ? "; Secure" : "") + (maxAge >= 0 ? "; Max-Age=" + maxAge : ""));
@@ -207,7 +195,7 @@ public final class Console implements FrontEnd.Started {
     // ---- tenants
 
     private void tenantsPage(Context ctx, Map<String, String> errors) {
-        render(ctx, errors.isEmpty() ? 200 : 400, "tenants.jte", new Pages.Tenants(frame(ctx, "Tenants", null), services.directory().tenants(), errors));
+        render(ctx, errors.isEmpty() ? 200 : 400, "tenants.jte", new Pages.Tenants(frame(ctx, "tenants.title", null), services.directory().tenants(), errors));
     }
 
     private void createTenant(Context ctx) {
@@ -220,382 +208,6 @@ public final class Console implements FrontEnd.Started {
             return;
         }
         redirect(ctx, BASE + "/tenants/" + url(id) + "/users");
-    }
-
-    // ---- users
-
-    private void usersPage(Context ctx) {
-        String tenant = tenant(ctx);
-        String q = trimmed(query(ctx, "q"));
-        String status = trimmed(query(ctx, "status"));
-        String department = trimmed(query(ctx, "department"));
-        String group = trimmed(query(ctx, "group"));
-        String columns = trimmed(query(ctx, "columns"));
-        int size = 25;
-        String sizeText = trimmed(query(ctx, "size"));
-        if (sizeText != null) {
-            if (!sizeText.matches("\\d{1,3}") || !Pages.Users.SIZES.contains(Integer.parseInt(sizeText))) {
-                throw new Failure.InvalidInput("size", "the page size is one of " + Pages.Users.SIZES);
-            }
-            size = Integer.parseInt(sizeText);
-        }
-        if (q != null && q.length() > 200) throw new Failure.InvalidInput("q", "a search is at most 200 characters");
-        List<UserFilter> filter = new ArrayList<>();
-        if (q != null) {
-            filter.add(UserFilter.or(List.of(UserFilter.contains(Attribute.NAME, q), UserFilter.contains(Attribute.USERNAME, q),
-                    UserFilter.contains(Attribute.EMAIL, q), UserFilter.contains(Attribute.PHONE, q), UserFilter.contains(Attribute.ID, q))));
-        }
-        if (status != null) {
-            Status s = Status.ofWire(status);
-            if (s == null) throw new Failure.InvalidInput("status", "unknown status");
-            filter.add(UserFilter.status(s));
-        }
-        if (department != null) filter.add(new UserFilter.InDepartments(List.of(department)));
-        if (group != null) filter.add(new UserFilter.InAccessGroup(group));
-        String updatedFrom = trimmed(query(ctx, "updated_from"));
-        String updatedTo = trimmed(query(ctx, "updated_to"));
-        if (updatedFrom != null) filter.add(UserFilter.compare(Attribute.UPDATED_AT, UserFilter.Comparison.GREATER_OR_EQUAL, day(updatedFrom, "updated_from")));
-        if (updatedTo != null) filter.add(UserFilter.compare(Attribute.UPDATED_AT, UserFilter.Comparison.LESS, day(updatedTo, "updated_to") + 86_400_000L));
-        List<String> keys = columns == null ? List.of() : List.of(columns.split("[,\\s]+")).stream().filter(k -> !k.isEmpty()).distinct().toList();
-        if (keys.size() > 10 || keys.stream().anyMatch(k -> k.length() > 64)) throw new Failure.InvalidInput("columns", "at most 10 custom-data keys of up to 64 characters");
-        String binding = "console|" + tenant + "|" + q + "|" + status + "|" + department + "|" + group + "|" + updatedFrom + "|" + updatedTo;
-        String after = query(ctx, "after");
-        Long from = after == null || after.isEmpty() ? null : services.cursors().decode(binding, after);
-        // one page from the server, never the tenant: keyset on num, as the admin API pages
-        UserQueries.KeysetPage page = services.queries().keysetPage(tenant, UserFilter.and(filter), Order.NUM, from, size, UserDetail.PROFILE);
-        String nextUrl = null;
-        if (page.next() != null) {
-            Map<String, String> params = new LinkedHashMap<>();
-            params.put("q", q);
-            params.put("status", status);
-            params.put("department", department);
-            params.put("group", group);
-            params.put("updated_from", updatedFrom);
-            params.put("updated_to", updatedTo);
-            params.put("size", String.valueOf(size));
-            params.put("columns", columns);
-            params.put("after", services.cursors().encode(binding, page.next()));
-            nextUrl = BASE + "/tenants/" + url(tenant) + "/users" + queryString(params);
-        }
-        Directory directory = services.directory();
-        render(ctx, 200, "users.jte", new Pages.Users(frame(ctx, "Users", tenant), q, status, department, group, updatedFrom, updatedTo, size, keys,
-                page.users(), nextUrl, directory.departments(tenant), directory.accessGroups(tenant)));
-    }
-
-    private void userPage(Context ctx) {
-        User user = services.directory().user(tenant(ctx), ctx.pathParam("id"))
-                .orElseThrow(() -> new Failure.NotFound(Failure.Subject.USER, ctx.pathParam("id")));
-        render(ctx, 200, "user.jte", userForm(ctx, false, user, values(user), Map.of(), user.sequence(), null));
-    }
-
-    private Pages.UserForm userForm(Context ctx, boolean creating, User stored, Map<String, String> values, Map<String, String> errors,
-                                    Long version, String notice) {
-        String tenant = tenant(ctx);
-        Directory directory = services.directory();
-        return new Pages.UserForm(frame(ctx, creating ? "New user" : "User " + stored.id(), tenant), creating, stored == null ? null : stored.withoutSecrets(),
-                values, errors, version, notice, directory.departments(tenant), directory.accessGroups(tenant));
-    }
-
-    /** The form's fields: the canonical fields a person edits, as text. */
-    private static final List<String> FIELDS = List.of("id", "username", "name", "nickname", "email", "phone", "external_id",
-            "status", "departments", "groups", "card", "password");
-
-    private static Map<String, String> values(User u) {
-        Map<String, String> v = new HashMap<>();
-        v.put("id", u.id());
-        v.put("username", nonNull(u.username()));
-        v.put("name", nonNull(u.name()));
-        v.put("nickname", nonNull(u.nickname()));
-        v.put("email", nonNull(u.email()));
-        v.put("phone", nonNull(u.phone()));
-        v.put("external_id", nonNull(u.externalId()));
-        v.put("status", u.status().wire());
-        v.put("departments", String.join(" ", u.departments()));
-        v.put("groups", String.join(" ", u.acs().groups()));
-        v.put("card", u.acs().card() == null ? "" : String.valueOf(u.acs().card()));
-        return v;
-    }
-
-    private static Map<String, String> submitted(Context ctx) {
-        Map<String, String> v = new HashMap<>();
-        for (String f : FIELDS) v.put(f, nonNull(form(ctx, f)));
-        v.remove("password"); // never shown back
-        return v;
-    }
-
-    /** Applies the form to a user (the stored one, or a new one) through the typed builder. */
-    private static User edited(User base, Context ctx, Map<String, String> errors) {
-        Status status = Status.ofWire(nonNull(form(ctx, "status")).trim());
-        if (status == null) errors.put("status", "choose a status");
-        Integer card = null;
-        String cardText = trimmed(form(ctx, "card"));
-        if (cardText != null) {
-            try {
-                card = Integer.valueOf(cardText);
-            } catch (NumberFormatException e) {
-                errors.put("card", "a card number is a whole number");
-            }
-        }
-        if (!errors.isEmpty()) return null;
-        String password = form(ctx, "password");
-        return base.with()
-                .username(trimmed(form(ctx, "username")))
-                .name(trimmed(form(ctx, "name")))
-                .nickname(trimmed(form(ctx, "nickname")))
-                .email(trimmed(form(ctx, "email")))
-                .phone(trimmed(form(ctx, "phone")))
-                .externalId(trimmed(form(ctx, "external_id")))
-                .status(status)
-                .departments(words(form(ctx, "departments")))
-                .acs(new Acs(words(form(ctx, "groups")), card, base.acs().face()))
-                .password(password == null || password.isEmpty() ? null : password)
-                .build();
-    }
-
-    private void createUser(Context ctx) {
-        String tenant = tenant(ctx);
-        Map<String, String> errors = new LinkedHashMap<>();
-        String id = trimmed(form(ctx, "id"));
-        if (id == null) errors.put("id", "give the user an id");
-        User user = edited(User.withId(id == null ? "" : id).build(), ctx, errors);
-        if (errors.isEmpty()) {
-            try {
-                directory(ctx).createUser(tenant, user);
-                redirect(ctx, BASE + "/tenants/" + url(tenant) + "/users/" + url(id));
-                return;
-            } catch (Failure.InvalidInput | Failure.Conflict e) {
-                errors.put(field(e), reason(e));
-            }
-        }
-        render(ctx, 400, "user.jte", userForm(ctx, true, null, submitted(ctx), errors, null, null));
-    }
-
-    private void saveUser(Context ctx) {
-        String tenant = tenant(ctx);
-        String id = ctx.pathParam("id");
-        String versionText = trimmed(form(ctx, "version"));
-        if (versionText == null || !versionText.matches("\\d{1,18}")) throw new Failure.InvalidInput("version", "the form's version is missing");
-        long version = Long.parseLong(versionText);
-        Map<String, String> errors = new LinkedHashMap<>();
-        try {
-            User saved = directory(ctx).updateUser(tenant, id, version, current -> {
-                User changed = edited(current, ctx, errors);
-                if (changed == null) throw new Failure.InvalidInput("$." + errors.keySet().iterator().next(), errors.values().iterator().next());
-                return changed;
-            });
-            render(ctx, 200, "user.jte", userForm(ctx, false, saved, values(saved), Map.of(), saved.sequence(), "Saved."));
-            return;
-        } catch (Failure.InvalidInput | Failure.Conflict e) {
-            errors.putIfAbsent(field(e), reason(e));
-        }
-        // refused: the form keeps what was typed; a newer version by someone else is shown beside it
-        User stored = services.directory().user(tenant, id).orElseThrow(() -> new Failure.NotFound(Failure.Subject.USER, id));
-        boolean stale = errors.containsKey("sequence");
-        render(ctx, stale ? 409 : 400, "user.jte", userForm(ctx, false, stored, submitted(ctx), errors,
-                stale ? stored.sequence() : version, stale ? "Someone else saved this user since you opened it: their version is shown on the right. Save again to overwrite it with yours." : null));
-    }
-
-    private void deleteUser(Context ctx) {
-        String tenant = tenant(ctx);
-        if (!"yes".equals(form(ctx, "confirm"))) throw new Failure.InvalidInput("confirm", "tick the box to confirm the deletion");
-        directory(ctx).deleteUser(tenant, ctx.pathParam("id"));
-        redirect(ctx, BASE + "/tenants/" + url(tenant) + "/users");
-    }
-
-    /** The start of a day (yyyy-mm-dd, UTC) in epoch milliseconds. */
-    private static long day(String text, String name) {
-        try {
-            return Times.millis(java.time.LocalDate.parse(text).atStartOfDay(java.time.ZoneOffset.UTC).toInstant(), name);
-        } catch (java.time.DateTimeException e) {
-            throw new Failure.InvalidInput(name, "a date, yyyy-mm-dd");
-        }
-    }
-
-    // ---- face images
-
-    private void face(Context ctx) {
-        String tenant = tenant(ctx);
-        String id = ctx.pathParam("id");
-        User user = services.directory().user(tenant, id).orElseThrow(() -> new Failure.NotFound(Failure.Subject.USER, id));
-        if (user.acs().face() == null) throw new Failure.NotFound(Failure.Subject.USER, id + " (face image)");
-        byte[] data = services.directory().face(tenant, id);
-        if (data == null) throw new Failure.NotFound(Failure.Subject.USER, id + " (face image)");
-        ctx.contentType(user.acs().face().type() == Face.Type.PNG ? "image/png" : "image/jpeg");
-        if (ctx.method() != io.javalin.http.HandlerType.HEAD) ctx.result(data);
-    }
-
-    /** A face image (JPEG or PNG by content, up to 5 MiB) for the user, through the same typed write as feishu's. */
-    private void uploadFace(Context ctx) {
-        String tenant = tenant(ctx);
-        String id = ctx.pathParam("id");
-        byte[] data;
-        try {
-            var file = ctx.uploadedFile("face");
-            if (file == null) throw new Failure.InvalidInput("face", "choose an image file");
-            if (file.size() > Face.MAX_BYTES) throw new Failure.InvalidInput("face", "a face image is at most 5 MiB");
-            try (InputStream in = file.content()) {
-                data = in.readAllBytes();
-            }
-        } catch (Failure e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            throw new Failure.InvalidInput("face", "send the image as multipart/form-data");
-        }
-        Face.Type type = Face.sniff(data);
-        if (type == null) throw new Failure.InvalidInput("face", "a face image is a JPEG or a PNG");
-        directory(ctx).updateUser(tenant, id, u -> u.with().acs(u.acs().withFace(new Face(type, data))).build());
-        redirect(ctx, BASE + "/tenants/" + url(tenant) + "/users/" + url(id));
-    }
-
-    // ---- access groups
-
-    private void groupsPage(Context ctx, int status, Map<String, String> errors, String notice) {
-        String tenant = tenant(ctx);
-        render(ctx, status, "groups.jte", new Pages.Groups(frame(ctx, "Access groups", tenant), services.directory().accessGroups(tenant), errors, notice));
-    }
-
-    /** Creates an access group or renames one. */
-    private void saveGroup(Context ctx) {
-        String tenant = tenant(ctx);
-        String id = trimmed(form(ctx, "id"));
-        AccessGroup group = new AccessGroup(id, trimmed(form(ctx, "name")));
-        try {
-            directory(ctx).write(tenant, false, w -> {
-                w.putAccessGroup("$", group);
-                return null;
-            });
-        } catch (Failure.InvalidInput | Failure.Conflict e) {
-            groupsPage(ctx, 400, Map.of(field(e), reason(e)), null);
-            return;
-        }
-        groupsPage(ctx, 200, Map.of(), "Saved access group " + id + ".");
-    }
-
-    // ---- the audit view
-
-    private void changesPage(Context ctx) {
-        String tenant = tenant(ctx);
-        String user = trimmed(query(ctx, "user"));
-        String beforeText = trimmed(query(ctx, "before"));
-        Long before = null;
-        if (beforeText != null) {
-            if (!beforeText.matches("\\d{1,18}")) throw new Failure.InvalidInput("before", "a sequence number");
-            before = Long.parseLong(beforeText);
-        }
-        List<ChangeFeed.Audited> changes = services.changes().newestFirst(tenant, user, before, HISTORY_PAGE);
-        String older = null;
-        if (changes.size() == HISTORY_PAGE) {
-            Map<String, String> params = new LinkedHashMap<>();
-            params.put("user", user);
-            params.put("before", String.valueOf(changes.get(changes.size() - 1).sequence()));
-            older = BASE + "/tenants/" + url(tenant) + "/changes" + queryString(params);
-        }
-        render(ctx, 200, "changes.jte", new Pages.Changes(frame(ctx, "Changes", tenant), user, changes, older));
-    }
-
-    // ---- departments
-
-    private void departmentsPage(Context ctx, int status, Map<String, String> errors, String notice) {
-        String tenant = tenant(ctx);
-        List<Department> all = services.directory().departments(tenant);
-        Map<String, Long> direct = services.directory().directMemberCounts(tenant);
-        Map<String, List<Department>> children = new HashMap<>();
-        for (Department d : all) children.computeIfAbsent(d.parent() == null || d.parent().isEmpty() ? "" : d.parent(), k -> new ArrayList<>()).add(d);
-        List<Pages.DepartmentRow> rows = new ArrayList<>();
-        for (Department root : children.getOrDefault("", List.of())) walk(root, 0, children, direct, rows);
-        render(ctx, status, "departments.jte", new Pages.Departments(frame(ctx, "Departments", tenant), rows, all, errors, notice));
-    }
-
-    /** Adds a department and its subtree in order; returns the users in it and below (memberships, summed). */
-    private static long walk(Department d, int depth, Map<String, List<Department>> children, Map<String, Long> direct, List<Pages.DepartmentRow> rows) {
-        int at = rows.size();
-        rows.add(null);
-        long below = direct.getOrDefault(d.id(), 0L);
-        if (depth < 64) for (Department child : children.getOrDefault(d.id(), List.of())) below += walk(child, depth + 1, children, direct, rows);
-        rows.set(at, new Pages.DepartmentRow(d, depth, below));
-        return below;
-    }
-
-    private void createDepartment(Context ctx) {
-        String tenant = tenant(ctx);
-        String id = trimmed(form(ctx, "id"));
-        Department d = new Department(id, null, trimmed(form(ctx, "name")), trimmed(form(ctx, "parent")));
-        try {
-            directory(ctx).write(tenant, false, w -> {
-                if (id != null && w.hasDepartment(id)) throw new Failure.Conflict("$.id", "department " + id + " exists");
-                return w.putDepartment("$", d);
-            });
-        } catch (Failure.InvalidInput | Failure.Conflict e) {
-            departmentsPage(ctx, 400, Map.of("new." + field(e), reason(e)), null);
-            return;
-        }
-        redirect(ctx, BASE + "/tenants/" + url(tenant) + "/departments");
-    }
-
-    /** Renames a department or moves it under another parent (its users get a change each, as in every API). */
-    private void saveDepartment(Context ctx) {
-        String tenant = tenant(ctx);
-        String id = ctx.pathParam("id");
-        Department current = services.directory().department(tenant, id).orElseThrow(() -> new Failure.NotFound(Failure.Subject.DEPARTMENT, id));
-        Department d = new Department(id, current.num(), trimmed(form(ctx, "name")), trimmed(form(ctx, "parent")));
-        try {
-            directory(ctx).write(tenant, false, w -> w.putDepartment("$", d));
-        } catch (Failure.InvalidInput | Failure.Conflict e) {
-            departmentsPage(ctx, 400, Map.of(id + "." + field(e), reason(e)), null);
-            return;
-        }
-        departmentsPage(ctx, 200, Map.of(), "Saved department " + id + ".");
-    }
-
-    // ---- apps
-
-    private void appsPage(Context ctx, int status, String secretFor, String secret, Map<String, String> errors) {
-        String tenant = tenant(ctx);
-        List<App> apps = services.directory().apps(tenant);
-        List<String> scopes = apps.stream().flatMap(a -> a.scopes().stream()).distinct().sorted().toList();
-        render(ctx, status, "apps.jte", new Pages.Apps(frame(ctx, "Apps", tenant), apps, scopes, secretFor, secret, errors));
-    }
-
-    private void createApp(Context ctx) {
-        String tenant = tenant(ctx);
-        String id = trimmed(form(ctx, "id"));
-        String secret = Keys.randomToken(24);
-        App app = new App(id, secret, trimmed(form(ctx, "name")), words(form(ctx, "scopes")), trimmed(form(ctx, "vendor")), null);
-        try {
-            if (id != null && services.directory().app(id).isPresent()) throw new Failure.Conflict("$.id", "app " + id + " exists");
-            directory(ctx).putApp(tenant, app);
-        } catch (Failure.InvalidInput | Failure.Conflict e) {
-            appsPage(ctx, 400, null, null, Map.of("new." + field(e), reason(e)));
-            return;
-        }
-        appsPage(ctx, 201, id, secret, Map.of());
-    }
-
-    private App app(Context ctx) {
-        String id = ctx.pathParam("id");
-        return services.directory().app(id).filter(a -> a.tenantId().equals(tenant(ctx))).map(a -> a.app())
-                .orElseThrow(() -> new Failure.NotFound(Failure.Subject.APP, id));
-    }
-
-    /** Changes an app's name and scopes; its secret is kept. */
-    private void saveApp(Context ctx) {
-        App current = app(ctx);
-        App app = new App(current.id(), null, trimmed(form(ctx, "name")), words(form(ctx, "scopes")), current.vendor(), current.visibleTo());
-        try {
-            directory(ctx).putApp(tenant(ctx), app);
-        } catch (Failure.InvalidInput | Failure.Conflict e) {
-            appsPage(ctx, 400, null, null, Map.of(current.id() + "." + field(e), reason(e)));
-            return;
-        }
-        appsPage(ctx, 200, null, null, Map.of());
-    }
-
-    /** A new secret, shown once; the app's tokens issued under the old one are revoked by the core. */
-    private void rotateSecret(Context ctx) {
-        App current = app(ctx);
-        String secret = Keys.randomToken(24);
-        directory(ctx).putApp(tenant(ctx), current.withSecret(secret));
-        appsPage(ctx, 200, current.id(), secret, Map.of());
     }
 
     // ---- assets
@@ -631,7 +243,7 @@ public final class Console implements FrontEnd.Started {
         String message;
         if (e instanceof Answer a) {
             status = a.status;
-            message = a.getMessage();
+            message = text(ctx).get(a.getMessage());
         } else {
             Failure f = Failure.of(e);
             status = switch (f.kind()) {
@@ -646,18 +258,19 @@ public final class Console implements FrontEnd.Started {
                 case INTERNAL -> 500;
             };
             message = switch (f.kind()) {
-                case INVALID_INPUT -> ((Failure.InvalidInput) f).path() + ": " + ((Failure.InvalidInput) f).reason();
-                case INVALID_CURSOR -> "this page's link is no longer valid; start from the first page";
-                case INTERNAL -> "internal error";
+                case INVALID_INPUT -> ((Failure.InvalidInput) f).path() + ": " + text(ctx).get(((Failure.InvalidInput) f).reason());
+                case INVALID_CURSOR -> text(ctx).get("err.cursor");
+                case INTERNAL -> text(ctx).get("err.internal");
                 default -> f.getMessage();
             };
         }
         Sessions.Session session = session(ctx);
-        Pages.Frame frame = new Pages.Frame("Error", session == null ? null : session.actor(), session == null ? null : session.csrf(), null);
+        Text text = text(ctx);
+        Pages.Frame frame = new Pages.Frame(text.get("error.title"), session == null ? null : session.actor(), session == null ? null : session.csrf(), null, text, here(ctx));
         render(ctx, status, "error.jte", new Pages.Error(frame, status, message));
     }
 
-    private void render(Context ctx, int status, String template, Object page) {
+    void render(Context ctx, int status, String template, Object page) {
         if (ctx.method() == io.javalin.http.HandlerType.HEAD) {
             ctx.status(status).contentType("text/html; charset=utf-8");
             return;
@@ -667,17 +280,73 @@ public final class Console implements FrontEnd.Started {
         ctx.status(status).html(out.toString());
     }
 
-    private static void redirect(Context ctx, String location) {
+    static void redirect(Context ctx, String location) {
         ctx.redirect(location, HttpStatus.SEE_OTHER);
     }
 
-    private Pages.Frame frame(Context ctx, String title, String tenant) {
+    /** The frame of a page; title is a key of the bundle. */
+    Pages.Frame frame(Context ctx, String title, String tenant) {
         Sessions.Session session = session(ctx);
-        return new Pages.Frame(title, session.actor(), session.csrf(), tenant);
+        Text text = text(ctx);
+        return new Pages.Frame(text.get(title), session.actor(), session.csrf(), tenant, text, here(ctx));
+    }
+
+    /** This page's address, for the language switch to come back to (a GET of it shows the same page). */
+    private static String here(Context ctx) {
+        String query = ctx.method() == io.javalin.http.HandlerType.GET ? ctx.queryString() : null;
+        return ctx.path() + (query == null || query.isEmpty() ? "" : "?" + query);
+    }
+
+    static Text text(Context ctx) {
+        return Text.of(ctx);
+    }
+
+    // ---- language and pickers
+
+    /** Switches the language (a cookie of a year) and goes back to the page the switch was on. */
+    private void language(Context ctx) {
+        String lang = query(ctx, "lang");
+        if (lang == null || !Text.LANGUAGES.contains(lang)) throw new Failure.InvalidInput("lang", "err.lang");
+        setCookie(ctx, Text.COOKIE, lang, 365 * 24 * 3600);
+        String back = query(ctx, "back");
+        // only a path of the console: never an open redirect
+        redirect(ctx, back != null && back.startsWith(BASE + "/") && !back.startsWith("//") && !back.contains("\\") ? back : BASE + "/");
+    }
+
+    /**
+     * The options of a searchable picker: at most PICK matches of what was typed, read from the server (users one
+     * keyset page through the core's filter), for a datalist that htmx refreshes as the person types.
+     */
+    private void pick(Context ctx) {
+        String tenant = tenant(ctx);
+        String kind = ctx.pathParam("kind");
+        // htmx sends the input's own value under the input's name
+        String typed;
+        try {
+            typed = trimmed(ctx.queryParamMap().values().stream().flatMap(List::stream).findFirst().orElse(null));
+        } catch (RuntimeException e) {
+            throw new Failure.InvalidInput(kind, "err.query");
+        }
+        if (typed != null && typed.length() > 200) throw new Failure.InvalidInput(kind, "err.search.long");
+        String needle = typed == null ? "" : typed.toLowerCase(java.util.Locale.ROOT);
+        List<Pages.Option> options = switch (kind) {
+            case "departments" -> services.directory().departments(tenant).stream()
+                    .filter(d -> d.id().toLowerCase(java.util.Locale.ROOT).contains(needle) || (d.name() != null && d.name().toLowerCase(java.util.Locale.ROOT).contains(needle)))
+                    .limit(PICK).map(d -> new Pages.Option(d.id(), d.name())).toList();
+            case "groups" -> services.directory().accessGroups(tenant).stream()
+                    .filter(g -> g.id().toLowerCase(java.util.Locale.ROOT).contains(needle) || (g.name() != null && g.name().toLowerCase(java.util.Locale.ROOT).contains(needle)))
+                    .limit(PICK).map(g -> new Pages.Option(g.id(), g.name())).toList();
+            case "users" -> services.queries().keysetPage(tenant, typed == null ? UserFilter.and(List.of())
+                            : UserFilter.or(List.of(UserFilter.contains(Attribute.NAME, typed), UserFilter.contains(Attribute.USERNAME, typed),
+                            UserFilter.contains(Attribute.ID, typed))), Order.NUM, null, PICK, UserDetail.PROFILE)
+                    .users().stream().map(u -> new Pages.Option(u.id(), u.name())).toList();
+            default -> throw new Failure.NotFound(Failure.Subject.ENDPOINT, kind);
+        };
+        render(ctx, 200, "options.jte", options);
     }
 
     /** The tenant of the path, which must exist. */
-    private String tenant(Context ctx) {
+    String tenant(Context ctx) {
         String tenant = ctx.pathParam("tenant");
         if (services.directory().tenant(tenant).isEmpty()) throw new Failure.NotFound(Failure.Subject.TENANT, tenant);
         return tenant;
@@ -685,37 +354,49 @@ public final class Console implements FrontEnd.Started {
 
     // ---- request reading: malformed encodings are bad input, not a fault
 
-    private static String form(Context ctx, String name) {
+    static String form(Context ctx, String name) {
         try {
             String value = ctx.formParam(name);
-            if (value != null && value.length() > 4096) throw new Failure.InvalidInput(name, "too long");
+            if (value != null && value.length() > 4096) throw new Failure.InvalidInput(name, "err.long");
             return value;
         } catch (Failure e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new Failure.InvalidInput("body", "a malformed form");
+            throw new Failure.InvalidInput("body", "err.form");
         }
     }
 
-    private static String query(Context ctx, String name) {
+    static String query(Context ctx, String name) {
         try {
             return ctx.queryParam(name);
         } catch (RuntimeException e) {
-            throw new Failure.InvalidInput(name, "a malformed query string");
+            throw new Failure.InvalidInput(name, "err.query");
         }
     }
 
-    private static String trimmed(String value) {
+    /** Every value of a repeated form field (a picker's chosen ids and the one being added), split at spaces and commas. */
+    static List<String> formWords(Context ctx, String name) {
+        List<String> values;
+        try {
+            values = ctx.formParams(name);
+        } catch (RuntimeException e) {
+            throw new Failure.InvalidInput("body", "err.form");
+        }
+        if (values.size() > 1000) throw new Failure.InvalidInput(name, "err.many");
+        return values.stream().flatMap(v -> words(v).stream()).distinct().toList();
+    }
+
+    static String trimmed(String value) {
         if (value == null) return null;
         String t = value.strip();
         return t.isEmpty() ? null : t;
     }
 
-    private static String nonNull(String value) {
+    static String nonNull(String value) {
         return value == null ? "" : value;
     }
 
-    private static List<String> words(String value) {
+    static List<String> words(String value) {
         String t = trimmed(value);
         return t == null ? List.of() : List.of(t.split("[,\\s]+")).stream().filter(w -> !w.isEmpty()).distinct().toList();
     }
@@ -728,18 +409,18 @@ public final class Console implements FrontEnd.Started {
         int end = 0;
         while (end < p.length() && (Character.isLetterOrDigit(p.charAt(end)) || p.charAt(end) == '_')) end++;
         String name = p.substring(0, end);
-        return name.equals("custom_data") || name.isEmpty() ? "form" : name.equals("external_id") ? "external_id" : name;
+        return name.isEmpty() ? "form" : name;
     }
 
     static String reason(Failure e) {
         return e instanceof Failure.InvalidInput i ? i.reason() : e instanceof Failure.Conflict c ? c.reason() : e.getMessage();
     }
 
-    private static String url(String value) {
+    static String url(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    private static String queryString(Map<String, String> params) {
+    static String queryString(Map<String, String> params) {
         StringBuilder b = new StringBuilder();
         params.forEach((k, v) -> {
             if (v == null) return;

@@ -18,4 +18,10 @@ public final class RateWindows {
         }
         return n;
     }
+
+    /** The count of a key's window, without counting (0 when it has none). */
+    public static long count(Tx tx, String key, long window) {
+        return tx.h.createQuery("SELECT n FROM rate_windows WHERE app_id = ? AND window_start = ?")
+                .bind(0, key).bind(1, window).mapTo(Long.class).findOne().orElse(0L);
+    }
 }

@@ -104,10 +104,16 @@ class ConsoleBrowserTest {
         assertThat(page).hasURL(java.util.regex.Pattern.compile(".*q=son(\\+|%20)0987.*"));
         page.getByLabel("Search").fill("");
         // filtered by a department with its subtree (root holds half, which holds the other half)
-        page.getByLabel("Department").selectOption("half");
+        // (a searchable picker: the server offers one page of matches as the person types)
+        page.getByLabel("Department").pressSequentially("hal");
+        assertThat(page.locator("#dl-department option[value=half]")).hasCount(1);
+        page.getByLabel("Department").fill("half");
+        page.getByLabel("Department").dispatchEvent("change");
         assertThat(page.locator("#results")).not().containsText("big-00001");
         assertThat(page.locator("#results")).containsText("big-00002");
-        page.getByLabel("Department").selectOption("");
+        page.getByLabel("Department").fill("");
+        page.getByLabel("Department").dispatchEvent("change");
+        assertThat(page.locator("#results")).containsText("big-00001");
         page.getByLabel("Per page").selectOption("10");
         assertThat(page.locator("#results tbody tr")).hasCount(10);
         String first = page.locator("#results tbody tr td").first().textContent();
@@ -130,7 +136,9 @@ class ConsoleBrowserTest {
         page.getByLabel("Upload a face image").setInputFiles(new com.microsoft.playwright.options.FilePayload("face.png", "image/png", png()));
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Upload face")).click();
         assertThat(page.getByAltText("Face image of u1005")).isVisible();
-        assertThat(page.getByAltText("Face image of u1005").evaluate("img => img.complete && img.naturalWidth")).isEqualTo(8);
+        // visible is not yet decoded: wait for the image itself, then check it is the 8×8 one uploaded
+        page.waitForFunction("() => { const i = document.querySelector('img.face'); return i && i.complete && i.naturalWidth > 0; }");
+        assertThat(page.getByAltText("Face image of u1005").evaluate("img => img.naturalWidth")).isEqualTo(8);
 
         // the audit view: who changed which field
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("History of this user")).click();
@@ -150,7 +158,11 @@ class ConsoleBrowserTest {
         signIn("Grace");
         page.navigate(server.baseUrl + "/console/tenants/acme/departments");
         saveShot("departments");
-        page.getByLabel("Parent").and(page.locator("#parent-sales")).selectOption("eng");
+        // the new parent through the picker: typed, offered by the server, chosen
+        page.locator("#parent-sales").fill("");
+        page.locator("#parent-sales").pressSequentially("en");
+        assertThat(page.locator("#dl-parent option[value=eng]")).hasCount(1);
+        page.locator("#parent-sales").fill("eng");
         page.locator("form:has(#parent-sales)").getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Locator.GetByRoleOptions().setName("Save")).click();
         assertThat(page.getByRole(AriaRole.STATUS)).hasText("Saved department sales.");
         assertThat(DemoApps.json(server.admin("GET", "/admin/v1/tenants/acme/departments/sales", null)).path("parent").asText()).isEqualTo("eng");
@@ -187,6 +199,110 @@ class ConsoleBrowserTest {
         assertThat(other.getByRole(AriaRole.STATUS)).containsText("Someone else saved this user");
         assertThat(other.locator("aside")).containsText("version");
         assertThat(DemoApps.json(server.admin("GET", "/admin/v1/tenants/acme/users/u1003", null)).path("nickname").asText()).isEqualTo("first");
+    }
+
+    @Test
+    void createAnAppPickWhoItSeesMintATokenThatScimTakesAndRevokeIt() throws Exception {
+        signIn("Grace");
+        page.navigate(server.baseUrl + "/console/tenants/acme/apps");
+        page.locator("#app-id").fill("browser_scim");
+        page.locator("#app-scopes").fill("scim");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create app")).click();
+        assertThat(page.locator("#new-secret")).isVisible();
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Open app browser_scim")).click();
+
+        // visible_to through the pickers: type part of a name, the server offers matches, pick one
+        page.getByLabel("only these departments").check();
+        page.locator("#pick-departments").pressSequentially("platf");
+        assertThat(page.locator("#dl-pick-departments option[value=eng-platform]")).hasCount(1);
+        page.locator("#pick-departments").fill("eng-platform");
+        page.locator("#pick-users").pressSequentially("Lovel");
+        assertThat(page.locator("#dl-pick-users option[value=u1005]")).hasCount(1);
+        page.locator("#pick-users").fill("u1005");
+        page.locator("form:has(#pick-users)").getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Locator.GetByRoleOptions().setName("Save")).click();
+        assertThat(page.getByLabel("eng-platform")).isChecked();
+        assertThat(page.getByLabel("u1005")).isChecked();
+        var app = DemoApps.json(server.admin("GET", "/admin/v1/tenants/acme/apps/browser_scim", null));
+        assertThat(app.path("visible_to").path("departments").toString()).isEqualTo("[\"eng-platform\"]");
+
+        // a long-lived token, shown once, taken by SCIM, then revoked
+        page.getByLabel("Valid for (days)").fill("7");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Mint a token")).click();
+        String token = page.locator("#new-token").textContent().trim();
+        saveShot("app");
+        var scim = java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl + "/scim/v2/Users"))
+                .header("Authorization", "Bearer " + token).GET().build();
+        var answer = server.send(scim);
+        assertThat(answer.statusCode()).isEqualTo(200);
+        // what visible_to lets it see: eng-platform's member and the one user picked
+        assertThat(answer.body()).contains("\"totalResults\":2", "\"id\":\"u1001\"", "\"id\":\"u1005\"");
+        page.navigate(server.baseUrl + "/console/tenants/acme/apps/browser_scim");
+        assertThat(page.locator("#new-token")).hasCount(0);
+        page.locator("button[aria-label^='Revoke token']").click();
+        assertThat(page.getByText("No live token.")).isVisible();
+        assertThat(server.send(scim).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void switchToChineseAndBack() {
+        signIn("Grace");
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("中文")).click();
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("租户").setExact(true))).isVisible();
+        assertThat(page.locator("html")).hasAttribute("lang", "zh-CN");
+        page.navigate(server.baseUrl + "/console/tenants/acme/users/u1002");
+        assertThat(page.getByLabel("卡号")).isVisible();
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("English")).click();
+        assertThat(page.getByLabel("Card number")).isVisible();
+        assertThat(page.locator("html")).hasAttribute("lang", "en");
+    }
+
+    @Test
+    void aChineseBrowserIsAnsweredInChinese() {
+        BrowserContext chinese = browser.newContext(new Browser.NewContextOptions().setLocale("zh-CN"));
+        try {
+            Page p = chinese.newPage();
+            p.navigate(server.baseUrl + "/console/");
+            assertThat(p.getByLabel("管理令牌")).isVisible();
+            assertThat(p.locator("html")).hasAttribute("lang", "zh-CN");
+        } finally {
+            chinese.close();
+        }
+    }
+
+    @Test
+    void uploadAFixtureWatchItLoadAndSeeItsUsersThenPickTheirDepartment() {
+        signIn("Grace");
+        page.navigate(server.baseUrl + "/console/load");
+        String fixture = "{\"tenants\":[{\"id\":\"uploaded\",\"name\":\"Uploaded\",\"departments\":[{\"id\":\"ops\",\"name\":\"Operations\"}],"
+                + "\"users\":[{\"id\":\"up-1\",\"name\":\"Uma Upload\"},{\"id\":\"up-2\",\"name\":\"Ulf Upload\"}]}]}";
+        page.getByLabel("Fixture file (JSON)").setInputFiles(new com.microsoft.playwright.options.FilePayload("f.json", "application/json",
+                fixture.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Load").setExact(true)).click();
+        assertThat(page.locator("#load-progress")).containsText("Loaded: 2 users created");
+        assertThat(page.locator("#load-bar")).hasAttribute("value", "100");
+        page.navigate(server.baseUrl + "/console/tenants/uploaded/users");
+        assertThat(page.locator("#results tbody tr")).hasCount(2);
+
+        // the user form's department picker
+        page.navigate(server.baseUrl + "/console/tenants/uploaded/users/up-1");
+        page.locator("#pick-departments").pressSequentially("Opera");
+        assertThat(page.locator("#dl-pick-departments option[value=ops]")).hasCount(1);
+        page.locator("#pick-departments").fill("ops");
+        page.getByLabel("Custom data").fill("{\"desk\": 12}");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save")).click();
+        assertThat(page.getByRole(AriaRole.STATUS)).hasText("Saved.");
+        assertThat(page.getByLabel("ops")).isChecked();
+        var user = DemoApps.json(server.admin("GET", "/admin/v1/tenants/uploaded/users/up-1", null));
+        assertThat(user.path("departments").toString()).isEqualTo("[\"ops\"]");
+        assertThat(user.path("custom_data").path("desk").asInt()).isEqualTo(12);
+
+        // a bad fixture: nothing loaded, the first bad value named by its JSON path
+        page.navigate(server.baseUrl + "/console/load");
+        page.getByLabel("Fixture file (JSON)").setInputFiles(new com.microsoft.playwright.options.FilePayload("bad.json", "application/json",
+                "{\"tenants\":[{\"id\":\"nope\",\"users\":[{\"id\":\"x\",\"status\":\"sleeping\"}]}]}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Load").setExact(true)).click();
+        assertThat(page.locator("#load-path")).hasText("$.tenants[0].users[0].status");
+        assertThat(server.admin("GET", "/admin/v1/tenants/nope", null).statusCode()).isEqualTo(404);
     }
 
     private void signIn(String name) {

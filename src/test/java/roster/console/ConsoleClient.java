@@ -78,6 +78,37 @@ final class ConsoleClient {
         return answer;
     }
 
+    /** A multipart POST of one file (and the session's CSRF token), as a browser sends a file input. */
+    HttpResponse<String> postFile(String path, String field, String filename, byte[] content) {
+        String boundary = "----roster" + System.nanoTime();
+        var body = new java.io.ByteArrayOutputStream();
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n" + csrf + "\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\"" + filename
+                + "\"\r\nContent-Type: application/json\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(content);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return send(withSession(request(path)).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build());
+    }
+
+    /** A GET with extra headers (Accept-Language, a cookie of its own). */
+    HttpResponse<String> get(String path, Map<String, String> headers) {
+        HttpRequest.Builder request = request(path);
+        headers.forEach(request::header);
+        return send(request.GET().build());
+    }
+
+    HttpResponse<byte[]> download(String path) {
+        try {
+            return HTTP.send(withSession(request(path)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create(baseUrl + path));
     }
@@ -93,6 +124,15 @@ final class ConsoleClient {
         while (inputs.find()) fields.put(inputs.group(2), unescape(inputs.group(3)));
         Matcher version = Pattern.compile("name=\"version\" value=\"(\\d+)\"").matcher(html);
         if (version.find()) fields.put("version", version.group(1));
+        // a picker's chosen ids are checked boxes, one value each: joined here as the server splits them
+        for (String picker : new String[] {"departments", "groups"}) {
+            Matcher chosen = Pattern.compile("<input type=\"checkbox\" name=\"" + picker + "\" value=\"([^\"]*)\" checked>").matcher(html);
+            StringBuilder ids = new StringBuilder();
+            while (chosen.find()) ids.append(ids.length() == 0 ? "" : " ").append(unescape(chosen.group(1)));
+            fields.put(picker, ids.toString());
+        }
+        Matcher custom = Pattern.compile("name=\"custom_data\"[^>]*>([^<]*)</textarea>").matcher(html);
+        if (custom.find()) fields.put("custom_data", unescape(custom.group(1)));
         Matcher status = Pattern.compile("<option value=\"([a-z]+)\" selected>").matcher(html);
         if (status.find()) fields.put("status", status.group(1));
         return fields;

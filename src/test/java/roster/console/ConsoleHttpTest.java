@@ -178,7 +178,11 @@ class ConsoleHttpTest {
                 "/console/tenants/acme/changes?before=abc", "/console/tenants/acme/nothing-here", "/console/assets/..%2f..%2fetc",
                 "/console/assets/nope.js", "/console/tenants/%E0%A4/users", "/console/tenants/acme/users?updated_from=junk",
                 "/console/tenants/acme/users?updated_to=2026-02-30", "/console/tenants/acme/users/u1001/face",
-                "/console/tenants/acme/users/nobody/face", "/console/tenants/acme/access-groups")) {
+                "/console/tenants/acme/users/nobody/face", "/console/tenants/acme/access-groups",
+                "/console/tenants/acme/pick/users?users=", "/console/tenants/acme/pick/users", "/console/tenants/acme/pick/users?users=%00",
+                "/console/tenants/acme/pick/departments?departments=" + longText, "/console/tenants/acme/pick/groups?groups=%E0%A4",
+                "/console/tenants/nope/pick/users?users=a", "/console/tenants/nope/export", "/console/tenants/acme/apps/nope",
+                "/console/load/..%2f..", "/console/language", "/console/language?lang=zh-CN&back=%E0%A4")) {
             HttpResponse<String> answer = c.get(path);
             assertThat(answer.statusCode()).as(path).isBetween(200, 499);
             assertThat(answer.body()).as(path).doesNotContain("Exception", "at roster.");
@@ -198,6 +202,12 @@ class ConsoleHttpTest {
         posts.put("/console/tenants/nope/users", "id=x");
         posts.put("/console/tenants/acme/users/u1001/face", "face=notanimage");
         posts.put("/console/tenants/acme/access-groups", "id=&name=x");
+        posts.put("/console/tenants/acme/apps/" + DemoApps.FEISHU_APP + "/tokens", "days=" + longText);
+        posts.put("/console/tenants/acme/apps/nope/tokens", "days=1");
+        posts.put("/console/tenants/acme/apps/" + DemoApps.FEISHU_APP + "/tokens/nope/revoke", "");
+        posts.put("/console/tenants/acme/apps/" + DemoApps.ENOS_APP, "visible=some&users=nobody&departments=%00");
+        posts.put("/console/load", "fixture=notmultipart");
+        posts.put("/console/tenants/acme/users/u1006", "version=1&status=active&custom_data=" + "[".repeat(3000));
         for (var e : posts.entrySet()) {
             for (String body : List.of(e.getValue(), e.getValue() + "&%zz=%", "\u0000\uFFFF")) {
                 HttpResponse<String> answer = c.postRaw(e.getKey(), body + "&csrf=" + c.csrf, "application/x-www-form-urlencoded");
@@ -221,6 +231,190 @@ class ConsoleHttpTest {
         assertThat(answer.statusCode()).isEqualTo(400);
         assertThat(answer.body()).contains("JPEG or a PNG");
         assertThat(c.get("/console/tenants/acme/users/u1006/face").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void anAppMadeInTheConsoleGetsATokenThatScimTakesUntilRevoked() throws Exception {
+        ConsoleClient c = ConsoleClient.signedIn(server, "Grace");
+        assertThat(c.post("/console/tenants/acme/apps", Map.of("id", "console_scim", "name", "Entra", "scopes", "scim")).statusCode()).isEqualTo(201);
+        assertThat(c.get("/console/tenants/acme/apps/console_scim").statusCode()).isEqualTo(200);
+        HttpResponse<String> minted = c.post("/console/tenants/acme/apps/console_scim/tokens", Map.of("days", "30"));
+        assertThat(minted.statusCode()).isEqualTo(201);
+        var m = java.util.regex.Pattern.compile("<code id=\"new-token\">([^<]+)</code>").matcher(minted.body());
+        assertThat(m.find()).isTrue();
+        String token = m.group(1);
+        assertThat(scimUsers(token).statusCode()).isEqualTo(200);
+        // listed without its value, here and in the admin API (the same core call)
+        HttpResponse<String> page = c.get("/console/tenants/acme/apps/console_scim");
+        assertThat(page.body()).doesNotContain(token);
+        var listed = DemoApps.json(server.admin("GET", "/admin/v1/tenants/acme/apps/console_scim/tokens", null)).path("items");
+        assertThat(listed.size()).isEqualTo(1);
+        String id = listed.get(0).path("id").asText();
+        assertThat(page.body()).contains(id);
+        assertThat(c.post("/console/tenants/acme/apps/console_scim/tokens", Map.of("days", "0")).statusCode()).isEqualTo(400);
+        assertThat(c.post("/console/tenants/acme/apps/console_scim/tokens/" + id + "/revoke", Map.of()).statusCode()).isEqualTo(303);
+        assertThat(scimUsers(token).statusCode()).isEqualTo(401);
+        assertThat(c.post("/console/tenants/acme/apps/console_scim/tokens/" + id + "/revoke", Map.of()).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void anAppSeesOnlyTheDepartmentsAndUsersPickedForIt() {
+        ConsoleClient c = ConsoleClient.signedIn(server, "Grace");
+        c.get("/console/tenants/acme/apps/" + DemoApps.BIZ_APP);
+        // the pickers: one page of matches from the server, for the datalist
+        assertThat(c.get("/console/tenants/acme/pick/departments?departments=platf").body()).contains("value=\"eng-platform\"").doesNotContain("value=\"sales\"");
+        assertThat(c.get("/console/tenants/acme/pick/users?users=Lovel").body()).contains("value=\"u1005\"").doesNotContain("u1001");
+        assertThat(c.get("/console/tenants/acme/pick/groups?groups=").statusCode()).isEqualTo(200);
+        assertThat(c.get("/console/tenants/acme/pick/nothing?x=1").statusCode()).isEqualTo(404);
+        String form = "csrf=" + c.csrf + "&name=Biz&scopes=bizapi:org-users&visible=some&departments=eng-platform&users=u1005&users=";
+        assertThat(c.postRaw("/console/tenants/acme/apps/" + DemoApps.BIZ_APP, form, "application/x-www-form-urlencoded").statusCode()).isEqualTo(303);
+        var app = DemoApps.json(server.admin("GET", "/admin/v1/tenants/acme/apps/" + DemoApps.BIZ_APP, null));
+        assertThat(app.path("visible_to").path("departments").toString()).isEqualTo("[\"eng-platform\"]");
+        assertThat(app.path("visible_to").path("users").toString()).isEqualTo("[\"u1005\"]");
+        HttpResponse<String> bad = c.postRaw("/console/tenants/acme/apps/" + DemoApps.BIZ_APP,
+                "csrf=" + c.csrf + "&name=Biz&scopes=bizapi:org-users&visible=some&departments=no-such", "application/x-www-form-urlencoded");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("no-such");
+        c.postRaw("/console/tenants/acme/apps/" + DemoApps.BIZ_APP, "csrf=" + c.csrf + "&name=Biz&scopes=bizapi:org-users&visible=all", "application/x-www-form-urlencoded");
+        assertThat(DemoApps.json(server.admin("GET", "/admin/v1/tenants/acme/apps/" + DemoApps.BIZ_APP, null)).path("visible_to").asText()).isEqualTo("all");
+    }
+
+    @Test
+    void anExportDownloadedLoadsIntoAFreshTenantWithAProgressPage() throws Exception {
+        ConsoleClient c = ConsoleClient.signedIn(server, "Grace");
+        HttpResponse<byte[]> export = c.download("/console/tenants/acme/export");
+        assertThat(export.statusCode()).isEqualTo(200);
+        assertThat(export.headers().firstValue("Content-Disposition").orElse("")).startsWith("attachment").contains("acme.json");
+        String text = new String(export.body(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(text).contains("\"u1005\"").doesNotContain("password_hash", "\"secret\"", DemoApps.FEISHU_SECRET);
+        // into a fresh tenant: the same fixture under another tenant id, without the apps (app ids are global)
+        var fixture = (com.fasterxml.jackson.databind.node.ObjectNode) DemoApps.JSON.readTree(text);
+        var tenant = (com.fasterxml.jackson.databind.node.ObjectNode) fixture.path("tenants").get(0);
+        tenant.put("id", "acme-copy");
+        tenant.remove("apps");
+        String id = upload(c, DemoApps.JSON.writeValueAsBytes(fixture));
+        String done = finished(c, id);
+        assertThat(done).contains("<progress", "value=\"100\"").doesNotContain("hx-trigger");
+        assertThat(DemoApps.json(server.admin("GET", "/admin/v1/tenants/acme-copy/users/u1005", null)).path("name").asText())
+                .isEqualTo(DemoApps.json(server.admin("GET", "/admin/v1/tenants/acme/users/u1005", null)).path("name").asText());
+        assertThat(c.get("/console/tenants/acme-copy/users?q=u1005").body()).contains("u1005");
+    }
+
+    @Test
+    void aBadFixtureLoadsNothingAndNamesItsFirstBadValue() {
+        ConsoleClient c = ConsoleClient.signedIn(server, "Grace");
+        String fixture = "{\"tenants\":[{\"id\":\"half-loaded\",\"users\":[{\"id\":\"ok1\",\"name\":\"Fine\"},"
+                + "{\"id\":\"bad1\",\"email\":\"not an email\"}]}]}";
+        String done = finished(c, upload(c, fixture.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(done).contains("id=\"load-path\">$.tenants[0].users[1].email</code>");
+        assertThat(server.admin("GET", "/admin/v1/tenants/half-loaded", null).statusCode()).isEqualTo(404);
+        // no file, a file that is no JSON, an unknown load: answered, never a 500
+        HttpResponse<String> none = c.postFile("/console/load", "fixture", "empty.json", new byte[0]);
+        assertThat(none.statusCode()).isEqualTo(400);
+        assertThat(finished(c, upload(c, "{\"tenants\": [".getBytes(java.nio.charset.StandardCharsets.UTF_8)))).contains("load-path");
+        assertThat(c.get("/console/load/nope/progress").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void chineseByAcceptLanguageAndEnglishByTheSwitch() {
+        ConsoleClient anonymous = new ConsoleClient(server.baseUrl);
+        HttpResponse<String> zh = anonymous.get("/console/sign-in", Map.of("Accept-Language", "zh-CN,zh;q=0.9,en;q=0.5"));
+        assertThat(zh.body()).contains("<html lang=\"zh-CN\">", "管理令牌", "登录");
+        HttpResponse<String> en = anonymous.get("/console/sign-in", Map.of("Accept-Language", "en-GB,en;q=0.8"));
+        assertThat(en.body()).contains("<html lang=\"en\">", "Admin token");
+        assertThat(anonymous.get("/console/sign-in", Map.of("Accept-Language", "@@;q=x")).body()).contains("<html lang=\"en\">");
+        HttpResponse<String> toEnglish = anonymous.get("/console/language?lang=en&back=/console/tenants", Map.of());
+        assertThat(toEnglish.statusCode()).isEqualTo(303);
+        assertThat(toEnglish.headers().firstValue("Location")).hasValue("/console/tenants");
+        assertThat(ConsoleClient.cookie(toEnglish, Text.COOKIE)).isEqualTo("en");
+        HttpResponse<String> chosen = anonymous.get("/console/sign-in", Map.of("Accept-Language", "zh-CN", "Cookie", Text.COOKIE + "=en"));
+        assertThat(chosen.body()).contains("<html lang=\"en\">", "Admin token");
+        // never an open redirect; an unknown language is bad input
+        assertThat(anonymous.get("/console/language?lang=en&back=//evil.example/", Map.of()).headers().firstValue("Location")).hasValue("/console/");
+        assertThat(anonymous.get("/console/language?lang=fr", Map.of()).statusCode()).isEqualTo(400);
+        // every key of the English bundle has its Chinese
+        assertThat(bundle("messages_zh_CN.properties").stringPropertyNames()).containsExactlyInAnyOrderElementsOf(bundle("messages.properties").stringPropertyNames());
+    }
+
+    @Test
+    void customDataIsEditedAsAJsonObjectWithItsErrorBesideTheField() {
+        ConsoleClient c = ConsoleClient.signedIn(server, "Grace");
+        Map<String, String> form = ConsoleClient.formOf(c.get("/console/tenants/acme/users/u1004").body());
+        form.put("custom_data", "[1, 2]");
+        HttpResponse<String> notAnObject = c.post("/console/tenants/acme/users/u1004", form);
+        assertThat(notAnObject.statusCode()).isEqualTo(400);
+        assertThat(notAnObject.body()).contains("id=\"e-custom_data\"", "[1, 2]</textarea>");
+        form.put("custom_data", "{\"cost_center\": ");
+        assertThat(c.post("/console/tenants/acme/users/u1004", form).body()).contains("id=\"e-custom_data\"");
+        form.put("custom_data", "{\"cost_center\": \"R&D\", \"floor\": 3}");
+        assertThat(c.post("/console/tenants/acme/users/u1004", form).statusCode()).isEqualTo(200);
+        var user = DemoApps.json(server.admin("GET", "/admin/v1/tenants/acme/users/u1004", null));
+        assertThat(user.path("custom_data").path("cost_center").asText()).isEqualTo("R&D");
+        assertThat(user.path("custom_data").path("floor").asInt()).isEqualTo(3);
+        assertThat(c.get("/console/tenants/acme/users?q=u1004&columns=cost_center").body()).contains("<td>R&amp;D</td>");
+    }
+
+    @Test
+    void wrongAdminTokensAreThrottledPerAddress() {
+        // a server of its own: the throttle would refuse this test class's other sign-ins from the same address
+        try (TestServer own = TestServer.start()) {
+            ConsoleClient c = new ConsoleClient(own.baseUrl);
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) statuses.add(c.signIn("Mallory", "guess-" + i, Map.of()).statusCode());
+            assertThat(statuses.subList(0, 10)).containsOnly(401);
+            assertThat(statuses.subList(10, 20)).containsOnly(429);
+            // the right token too, this minute, from this address: the guesses are not checked at all
+            HttpResponse<String> right = c.signIn("Grace", TestServer.ADMIN_TOKEN, Map.of());
+            assertThat(right.statusCode()).isEqualTo(429);
+            assertThat(right.headers().firstValue("Retry-After")).isPresent();
+            assertThat(ConsoleClient.cookie(right, Console.COOKIE)).isNull();
+            // another process of the same service counts the same failures
+            try (TestServer second = own.alongside(settings -> settings)) {
+                assertThat(new ConsoleClient(second.baseUrl).signIn("Grace", TestServer.ADMIN_TOKEN, Map.of()).statusCode()).isEqualTo(429);
+            }
+        }
+    }
+
+    private static java.util.Properties bundle(String name) {
+        var properties = new java.util.Properties();
+        try (var in = new java.io.InputStreamReader(ConsoleHttpTest.class.getResourceAsStream("/console/" + name), java.nio.charset.StandardCharsets.UTF_8)) {
+            properties.load(in);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return properties;
+    }
+
+    private static HttpResponse<String> scimUsers(String token) throws Exception {
+        return server.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl + "/scim/v2/Users?count=1"))
+                .header("Authorization", "Bearer " + token).GET().build());
+    }
+
+    /** Uploads a fixture on the load page; returns the load's id from the redirect to its progress page. */
+    private static String upload(ConsoleClient c, byte[] fixture) {
+        c.get("/console/load");
+        HttpResponse<String> answer = c.postFile("/console/load", "fixture", "fixture.json", fixture);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(303);
+        String location = answer.headers().firstValue("Location").orElseThrow();
+        assertThat(location).startsWith("/console/load/");
+        return location.substring("/console/load/".length());
+    }
+
+    /** Polls the load's progress as the page does, until it is done or refused (a minute at most). */
+    private static String finished(ConsoleClient c, String id) {
+        long until = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < until) {
+            HttpResponse<String> progress = c.get("/console/load/" + id + "/progress");
+            assertThat(progress.statusCode()).isEqualTo(200);
+            if (!progress.body().contains("hx-trigger")) return progress.body();
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("the load did not finish in a minute");
     }
 
     static String versionOf(String html) {
