@@ -75,6 +75,11 @@ public final class Subscriptions {
 
     // ---- the deliverer
 
+    /** listener runs after each commit that wrote to the change feed, on the committing thread (so it must be quick). */
+    public void onChange(Runnable listener) {
+        db.onChange(listener);
+    }
+
     /** A subscription ready to deliver, with its signing secrets in clear (two during a rotation). */
     public record Active(String tenantId, Webhook webhook, List<String> secrets, boolean verifyPending, int attempts) {}
 
@@ -106,8 +111,7 @@ public final class Subscriptions {
     public boolean advance(String tenantId, String id, String node, long position, long leaseMillis, List<Webhook.Delivery> deliveries) {
         return db.write(tx -> {
             if (!Webhooks.advance(tx, tenantId, id, node, position, clock.millis() + leaseMillis)) return false;
-            int from = Math.max(0, deliveries.size() - LOG_KEEP);
-            for (Webhook.Delivery d : deliveries.subList(from, deliveries.size())) Webhooks.log(tx, tenantId, id, d, LOG_KEEP);
+            Webhooks.log(tx, tenantId, id, deliveries, LOG_KEEP);
             return true;
         });
     }

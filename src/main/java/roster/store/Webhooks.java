@@ -119,16 +119,26 @@ public final class Webhooks {
 
     /** Appends an attempt to the log and drops what is older than the last keep. */
     public static void log(Tx tx, String tenantId, String id, Webhook.Delivery d, int keep) {
-        Optional<Long> n = tx.h.createQuery("UPDATE webhooks SET log_count = log_count + 1 WHERE tenant_id = ? AND id = ? RETURNING log_count")
-                .bind(0, tenantId).bind(1, id).mapTo(Long.class).findOne();
-        if (n.isEmpty()) return; // deleted meanwhile
-        tx.h.createUpdate("INSERT INTO webhook_deliveries (tenant_id, webhook_id, attempt, event_id, event_type, seq, attempted_at, status, "
-                        + "latency_ms, answer, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                .bind(0, tenantId).bind(1, id).bind(2, n.get()).bind(3, d.eventId()).bind(4, d.eventType()).bind(5, d.sequence())
-                .bind(6, d.attemptedAt().toEpochMilli()).bind(7, d.status()).bind(8, d.latencyMs()).bind(9, d.answer()).bind(10, d.error())
-                .execute();
+        log(tx, tenantId, id, List.of(d), keep);
+    }
+
+    /** Appends attempts (oldest first) to the log and drops what is older than the last keep: three statements for any number. */
+    public static void log(Tx tx, String tenantId, String id, List<Webhook.Delivery> attempts, int keep) {
+        if (attempts.isEmpty()) return;
+        List<Webhook.Delivery> kept = attempts.subList(Math.max(0, attempts.size() - keep), attempts.size());
+        Optional<Long> last = tx.h.createQuery("UPDATE webhooks SET log_count = log_count + ? WHERE tenant_id = ? AND id = ? RETURNING log_count")
+                .bind(0, attempts.size()).bind(1, tenantId).bind(2, id).mapTo(Long.class).findOne();
+        if (last.isEmpty()) return; // deleted meanwhile
+        var batch = tx.h.prepareBatch("INSERT INTO webhook_deliveries (tenant_id, webhook_id, attempt, event_id, event_type, seq, attempted_at, "
+                + "status, latency_ms, answer, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        long attempt = last.get() - kept.size();
+        for (Webhook.Delivery d : kept) {
+            batch.add(tenantId, id, ++attempt, d.eventId(), d.eventType(), d.sequence(), d.attemptedAt().toEpochMilli(), d.status(),
+                    d.latencyMs(), d.answer(), d.error());
+        }
+        batch.execute();
         tx.h.createUpdate("DELETE FROM webhook_deliveries WHERE tenant_id = ? AND webhook_id = ? AND attempt <= ?")
-                .bind(0, tenantId).bind(1, id).bind(2, n.get() - keep).execute();
+                .bind(0, tenantId).bind(1, id).bind(2, last.get() - keep).execute();
     }
 
     /** The log, newest first. */
