@@ -19,6 +19,7 @@ import roster.store.Apps;
 import roster.store.Changes;
 import roster.store.Database;
 import roster.store.Tenants;
+import roster.store.Tx;
 import roster.store.Users;
 import roster.store.Webhooks;
 
@@ -60,6 +61,23 @@ public final class Subscriptions {
     /** Creates (create set: refuses one that exists) or replaces a subscription; a secret left out keeps the stored one. */
     public Webhook put(String tenantId, Webhook webhook, boolean create) {
         return writer.put(tenantId, webhook, create);
+    }
+
+    /** A fixture's subscription, created or replaced inside the load's transaction; a secret left out keeps the stored one. */
+    public Webhook put(Tx tx, String tenantId, Webhook webhook) {
+        return writer.put(tx, tenantId, webhook, false);
+    }
+
+    /**
+     * A tenant's subscriptions as a fixture carries them: their definition (not their delivery state), the
+     * standard secret in clear only withSecrets (as app secrets are exported).
+     */
+    public List<Webhook> forExport(Tx tx, String tenantId, boolean withSecrets) {
+        return Webhooks.all(tx, tenantId).stream().map(s -> {
+            Webhook w = s.webhook();
+            String secret = withSecrets && s.secretSealed() != null ? writer.open(tenantId, w.id(), s.secretSealed()) : null;
+            return new Webhook(w.id(), w.url(), w.format(), secret, w.app(), w.events(), null, w.isPaused() ? true : null, null, null);
+        }).toList();
     }
 
     public void delete(String tenantId, String id) {
