@@ -124,7 +124,7 @@ public final class Subscriptions {
 
     /**
      * After deliveries (logged) or changes passed over: the position moves on and the lease is renewed, in one
-     * transaction. False when this node lost the lease.
+     * transaction. False when this node lost the lease or the subscription was paused.
      */
     public boolean advance(String tenantId, String id, String node, long position, long leaseMillis, List<Webhook.Delivery> deliveries) {
         return db.write(tx -> {

@@ -87,11 +87,14 @@ public final class Webhooks {
                 .bind(0, node).bind(1, until).bind(2, tenantId).bind(3, id).bind(4, node).bind(5, now).execute() == 1;
     }
 
-    /** Moves the position on after a delivery (or past changes it does not want) and renews the lease; false when the lease was lost. */
+    /**
+     * Moves the position on after a delivery (or past changes it does not want) and renews the lease; false when the
+     * lease was lost or the subscription was paused meanwhile (its deliverer stops; a resume sends the rest again).
+     */
     public static boolean advance(Tx tx, String tenantId, String id, String node, long position, long until) {
         return tx.h.createUpdate("UPDATE webhooks SET position = CASE WHEN position > ? THEN position ELSE ? END, lease_until = ?, "
                         + "attempts = 0, failing_since = NULL, last_error = NULL, next_attempt_at = 0 "
-                        + "WHERE tenant_id = ? AND id = ? AND lease_owner = ?")
+                        + "WHERE tenant_id = ? AND id = ? AND lease_owner = ? AND paused = 0")
                 .bind(0, position).bind(1, position).bind(2, until).bind(3, tenantId).bind(4, id).bind(5, node).execute() == 1;
     }
 

@@ -222,6 +222,10 @@ final class Deliverer implements AutoCloseable {
             long seen = wakes(); // before the read: a commit after it wakes the wait below
             List<Change> changes = subscriptions.changes(active.tenantId(), progress.passed, BATCH, feishuFormat);
             if (changes.isEmpty()) {
+                // caught up: save within FLUSH_MILLIS, so that a trickle of changes costs a write per FLUSH_MILLIS
+                // and not one per change (each waits its turn for SQLite's one writer)
+                long untilFlush = progress.savedAt + FLUSH_MILLIS - clock.millis();
+                if (progress.unsaved() && untilFlush > 0 && awaitWake(seen, untilFlush)) continue;
                 if (!progress.flush()) return;
                 // keep the lease up to pollMillis: the next commit is delivered at once, without a poll and a new claim
                 // (commits of other tenants wake it too, so the time counts from when it ran out of work)
@@ -253,7 +257,7 @@ final class Deliverer implements AutoCloseable {
                 if (progress.due() && !progress.flush()) return;
                 if (closed) break;
             }
-            if (!progress.flush()) return; // the block delivered: its position and log in one transaction
+            if (changes.size() == BATCH && !progress.flush()) return; // a whole block delivered: its position and log in one transaction
         }
         if (progress.flush()) subscriptions.release(active.tenantId(), w.id(), node);
     }
@@ -280,14 +284,21 @@ final class Deliverer implements AutoCloseable {
             log.add(d);
         }
 
+        boolean unsaved() {
+            return passed != saved || !log.isEmpty();
+        }
+
         boolean due() {
             return clock.millis() - savedAt >= FLUSH_MILLIS;
         }
 
-        /** Saves the position (and renews the lease); false when the lease was lost. */
+        /** Saves the position (and renews the lease); false when the lease was lost or the subscription paused (the lease let go). */
         boolean flush() {
             if (passed == saved && log.isEmpty()) return true;
-            if (!subscriptions.advance(active.tenantId(), active.webhook().id(), node, passed, settings.leaseMillis(), log)) return false;
+            if (!subscriptions.advance(active.tenantId(), active.webhook().id(), node, passed, settings.leaseMillis(), log)) {
+                subscriptions.release(active.tenantId(), active.webhook().id(), node); // a no-op when another node holds it
+                return false;
+            }
             saved = passed;
             savedAt = clock.millis();
             leaseUntil = savedAt + settings.leaseMillis();
