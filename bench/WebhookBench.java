@@ -114,12 +114,24 @@ public class WebhookBench {
             System.out.printf("events delivered: %,d in %.1f s (%,.0f/s)%n", seen.size(), deliverSeconds, seen.size() / deliverSeconds);
             System.out.printf("lag commit -> delivery: p50 %d ms, p99 %d ms, max %d ms%n", pct(sorted, 0.50), pct(sorted, 0.99),
                     sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1));
+            // a deliverer that keeps up has the same lag at the end of the run as at its start; one that falls behind does not
+            List<Long> arrived = new ArrayList<>(lags);
+            int tenth = Math.max(1, arrived.size() / 10);
+            System.out.printf("lag p50 of the first tenth of events %d ms, of the last tenth %d ms%n",
+                    pct(sortedCopy(arrived.subList(0, Math.min(tenth, arrived.size()))), 0.50),
+                    pct(sortedCopy(arrived.subList(Math.max(0, arrived.size() - tenth), arrived.size())), 0.50));
         } finally {
             server.destroy();
             server.waitFor(30, TimeUnit.SECONDS);
             consumer.stop(0);
             ((java.util.concurrent.ExecutorService) consumer.getExecutor()).shutdownNow();
         }
+    }
+
+    static List<Long> sortedCopy(List<Long> values) {
+        List<Long> copy = new ArrayList<>(values);
+        Collections.sort(copy);
+        return copy;
     }
 
     static long pct(List<Long> sorted, double p) {

@@ -136,7 +136,7 @@ public final class Roster implements Runnable {
                 if (Files.exists(file)) return Files.readString(file).trim();
                 settings.createDataDir();
                 String token = Keys.randomToken(24);
-                Keys.writePrivate(file, token);
+                if (!Keys.createPrivate(file, token)) return Files.readString(file).trim(); // another first start made one
                 out.println("Admin token (kept in " + file + "): " + token);
                 return token;
             } catch (IOException e) {

@@ -37,7 +37,8 @@ public final class Keys {
         try {
             if (!Files.exists(file)) {
                 Files.createDirectories(dataDir);
-                writePrivate(file, Base64.getEncoder().encodeToString(randomBytes(32)));
+                // two first starts on one folder race here: one key wins, the other process reads it
+                createPrivate(file, Base64.getEncoder().encodeToString(randomBytes(32)));
             }
             return new Keys(Base64.getDecoder().decode(Files.readString(file).trim()));
         } catch (IOException e) {
@@ -47,6 +48,35 @@ public final class Keys {
 
     /** Writes a file only its owner can read; used for the master key and the generated admin token. */
     public static void writePrivate(Path file, String content) throws IOException {
+        Path tmp = privateTemp(file, content);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Creates a file only its owner can read, whole, unless it exists: the content goes to a temporary file that is
+     * then hard-linked to the name, which fails when another process got there first (create-if-absent is
+     * atomic, and nobody ever reads a half-written file). False when the file existed; it is left as it was.
+     */
+    public static boolean createPrivate(Path file, String content) throws IOException {
+        Path tmp = privateTemp(file, content);
+        try {
+            Files.createLink(file, tmp);
+            return true;
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return false;
+        } catch (UnsupportedOperationException e) { // no hard links here: a move that refuses to replace
+            try {
+                Files.move(tmp, file);
+                return true;
+            } catch (java.nio.file.FileAlreadyExistsException again) {
+                return false;
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static Path privateTemp(Path file, String content) throws IOException {
         Path tmp = Files.createTempFile(file.getParent(), ".tmp", "");
         try {
             Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
@@ -54,7 +84,7 @@ public final class Keys {
             // not a POSIX file system; the folder's permissions are all there is
         }
         Files.writeString(tmp, content + "\n");
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return tmp;
     }
 
     public static byte[] randomBytes(int n) {

@@ -19,6 +19,7 @@ import roster.store.Apps;
 import roster.store.Changes;
 import roster.store.Database;
 import roster.store.Tenants;
+import roster.store.Tx;
 import roster.store.Users;
 import roster.store.Webhooks;
 
@@ -62,6 +63,23 @@ public final class Subscriptions {
         return writer.put(tenantId, webhook, create);
     }
 
+    /** A fixture's subscription, created or replaced inside the load's transaction; a secret left out keeps the stored one. */
+    public Webhook put(Tx tx, String tenantId, Webhook webhook) {
+        return writer.put(tx, tenantId, webhook, false);
+    }
+
+    /**
+     * A tenant's subscriptions as a fixture carries them: their definition (not their delivery state), the
+     * standard secret in clear only withSecrets (as app secrets are exported).
+     */
+    public List<Webhook> forExport(Tx tx, String tenantId, boolean withSecrets) {
+        return Webhooks.all(tx, tenantId).stream().map(s -> {
+            Webhook w = s.webhook();
+            String secret = withSecrets && s.secretSealed() != null ? writer.open(tenantId, w.id(), s.secretSealed()) : null;
+            return new Webhook(w.id(), w.url(), w.format(), secret, w.app(), w.events(), null, w.isPaused() ? true : null, null, null);
+        }).toList();
+    }
+
     public void delete(String tenantId, String id) {
         if (!writer.delete(tenantId, id)) throw new Failure.NotFound(Failure.Subject.WEBHOOK, id);
     }
@@ -74,6 +92,11 @@ public final class Subscriptions {
     }
 
     // ---- the deliverer
+
+    /** listener runs after each commit that wrote to the change feed, on the committing thread (so it must be quick). */
+    public void onChange(Runnable listener) {
+        db.onChange(listener);
+    }
 
     /** A subscription ready to deliver, with its signing secrets in clear (two during a rotation). */
     public record Active(String tenantId, Webhook webhook, List<String> secrets, boolean verifyPending, int attempts) {}
@@ -101,13 +124,12 @@ public final class Subscriptions {
 
     /**
      * After deliveries (logged) or changes passed over: the position moves on and the lease is renewed, in one
-     * transaction. False when this node lost the lease.
+     * transaction. False when this node lost the lease or the subscription was paused.
      */
     public boolean advance(String tenantId, String id, String node, long position, long leaseMillis, List<Webhook.Delivery> deliveries) {
         return db.write(tx -> {
             if (!Webhooks.advance(tx, tenantId, id, node, position, clock.millis() + leaseMillis)) return false;
-            int from = Math.max(0, deliveries.size() - LOG_KEEP);
-            for (Webhook.Delivery d : deliveries.subList(from, deliveries.size())) Webhooks.log(tx, tenantId, id, d, LOG_KEEP);
+            Webhooks.log(tx, tenantId, id, deliveries, LOG_KEEP);
             return true;
         });
     }

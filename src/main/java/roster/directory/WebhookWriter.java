@@ -37,18 +37,22 @@ final class WebhookWriter {
 
     Webhook put(String tenantId, Webhook in, boolean create) {
         validate(in);
-        return db.write(tx -> {
-            if (Tenants.byId(tx, tenantId).isEmpty()) throw new Failure.NotFound(Failure.Subject.TENANT, tenantId);
-            if (in.app() != null && Apps.byId(tx, in.app()).filter(a -> a.tenantId().equals(tenantId)).isEmpty()) {
-                throw new Failure.InvalidInput("$.app", "unknown app \"" + in.app() + "\" in tenant " + tenantId);
-            }
-            Webhooks.Stored old = Webhooks.byId(tx, tenantId, in.id()).orElse(null);
-            if (create && old != null) throw new Failure.Conflict("$.id", "webhook " + in.id() + " exists");
-            long now = clock.millis();
-            Webhooks.Stored stored = old == null ? created(tx, tenantId, in) : replaced(old, in, now);
-            Webhooks.put(tx, stored, now);
-            return Webhooks.byId(tx, tenantId, in.id()).orElseThrow().webhook();
-        });
+        return db.write(tx -> put(tx, tenantId, in, create));
+    }
+
+    /** The same, inside a transaction of the caller's (a fixture's load). */
+    Webhook put(Tx tx, String tenantId, Webhook in, boolean create) {
+        validate(in);
+        if (Tenants.byId(tx, tenantId).isEmpty()) throw new Failure.NotFound(Failure.Subject.TENANT, tenantId);
+        if (in.app() != null && Apps.byId(tx, in.app()).filter(a -> a.tenantId().equals(tenantId)).isEmpty()) {
+            throw new Failure.InvalidInput("$.app", "unknown app \"" + in.app() + "\" in tenant " + tenantId);
+        }
+        Webhooks.Stored old = Webhooks.byId(tx, tenantId, in.id()).orElse(null);
+        if (create && old != null) throw new Failure.Conflict("$.id", "webhook " + in.id() + " exists");
+        long now = clock.millis();
+        Webhooks.Stored stored = old == null ? created(tx, tenantId, in) : replaced(old, in, now);
+        Webhooks.put(tx, stored, now);
+        return Webhooks.byId(tx, tenantId, in.id()).orElseThrow().webhook();
     }
 
     private Webhooks.Stored created(Tx tx, String tenantId, Webhook in) {

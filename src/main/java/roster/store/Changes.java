@@ -25,6 +25,7 @@ public final class Changes {
 
     public static void record(Tx tx, String tenantId, List<Row> rows) {
         if (rows.isEmpty()) return;
+        tx.changed = true;
         var batch = tx.h.prepareBatch("INSERT INTO user_changes (tenant_id, seq, user_id, user_num, deleted, changed_at, actor, changed_fields, "
                 + "created, acs_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         for (Row r : rows) batch.add(tenantId, r.seq(), r.userId(), r.userNum(), r.deleted() ? 1 : 0, r.changedAt(), r.actor(), r.fields(),

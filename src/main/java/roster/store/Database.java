@@ -52,6 +52,8 @@ public final class Database implements AutoCloseable {
     private final Jdbi writer;
     /** ROSTER_STATEMENT_TIMEOUT in milliseconds, 0 for none. */
     private final long statementTimeoutMillis;
+    /** Told after each commit that wrote to the change feed (webhooks wake on it instead of waiting for their poll). */
+    private final List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Database(Kind kind, HikariDataSource readPool, HikariDataSource writePool, long statementTimeoutMillis) {
         this.kind = kind;
@@ -278,12 +280,29 @@ public final class Database implements AutoCloseable {
 
     /** Runs work in a write transaction: all of it commits, or none of it. */
     public <T> T write(Function<Tx, T> work) {
-        return translated(() -> writer.inTransaction(handle -> timed(handle, true, () -> work.apply(new Tx(handle, kind)))));
+        return write(work, true);
     }
 
     /** A write without the statement timeout, for a load (one transaction over a whole fixture). */
     public <T> T writeUnbounded(Function<Tx, T> work) {
-        return translated(() -> writer.inTransaction(handle -> timed(handle, false, () -> work.apply(new Tx(handle, kind)))));
+        return write(work, false);
+    }
+
+    private <T> T write(Function<Tx, T> work, boolean bounded) {
+        boolean[] changed = {false};
+        T result = translated(() -> writer.inTransaction(handle -> timed(handle, bounded, () -> {
+            Tx tx = new Tx(handle, kind);
+            T r = work.apply(tx);
+            changed[0] = tx.changed;
+            return r;
+        })));
+        if (changed[0]) changeListeners.forEach(Runnable::run); // after the commit: a listener reads what it committed
+        return result;
+    }
+
+    /** listener runs (on the writing thread, so it must be quick) after each commit that changed the change feed. */
+    public void onChange(Runnable listener) {
+        changeListeners.add(listener);
     }
 
     /**

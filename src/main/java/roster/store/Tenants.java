@@ -73,6 +73,7 @@ public final class Tenants {
         if (sequence.isEmpty()) return false;
         long users = tx.h.createQuery("SELECT COUNT(*) FROM users WHERE tenant_id = ?").bind(0, id).mapTo(Long.class).one();
         tx.h.createUpdate("DELETE FROM user_changes WHERE tenant_id = ? AND deleted = 0").bind(0, id).execute();
+        tx.changed = true;
         tx.h.createUpdate("INSERT INTO user_changes (tenant_id, seq, user_id, user_num, deleted, changed_at) "
                         + "SELECT tenant_id, ? + ROW_NUMBER() OVER (ORDER BY num), id, num, 1, ? FROM users WHERE tenant_id = ?")
                 .bind(0, sequence.get().lastSeq()).bind(1, now).bind(2, id).execute();

@@ -9,6 +9,8 @@ import org.jdbi.v3.core.Handle;
 public final class Tx {
     final Handle h;
     final Database.Kind kind;
+    /** The transaction wrote to the change feed: its commit wakes Database's change listeners. */
+    boolean changed;
 
     Tx(Handle h, Database.Kind kind) {
         this.h = h;

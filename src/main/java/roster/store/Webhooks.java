@@ -87,11 +87,14 @@ public final class Webhooks {
                 .bind(0, node).bind(1, until).bind(2, tenantId).bind(3, id).bind(4, node).bind(5, now).execute() == 1;
     }
 
-    /** Moves the position on after a delivery (or past changes it does not want) and renews the lease; false when the lease was lost. */
+    /**
+     * Moves the position on after a delivery (or past changes it does not want) and renews the lease; false when the
+     * lease was lost or the subscription was paused meanwhile (its deliverer stops; a resume sends the rest again).
+     */
     public static boolean advance(Tx tx, String tenantId, String id, String node, long position, long until) {
         return tx.h.createUpdate("UPDATE webhooks SET position = CASE WHEN position > ? THEN position ELSE ? END, lease_until = ?, "
                         + "attempts = 0, failing_since = NULL, last_error = NULL, next_attempt_at = 0 "
-                        + "WHERE tenant_id = ? AND id = ? AND lease_owner = ?")
+                        + "WHERE tenant_id = ? AND id = ? AND lease_owner = ? AND paused = 0")
                 .bind(0, position).bind(1, position).bind(2, until).bind(3, tenantId).bind(4, id).bind(5, node).execute() == 1;
     }
 
@@ -119,16 +122,26 @@ public final class Webhooks {
 
     /** Appends an attempt to the log and drops what is older than the last keep. */
     public static void log(Tx tx, String tenantId, String id, Webhook.Delivery d, int keep) {
-        Optional<Long> n = tx.h.createQuery("UPDATE webhooks SET log_count = log_count + 1 WHERE tenant_id = ? AND id = ? RETURNING log_count")
-                .bind(0, tenantId).bind(1, id).mapTo(Long.class).findOne();
-        if (n.isEmpty()) return; // deleted meanwhile
-        tx.h.createUpdate("INSERT INTO webhook_deliveries (tenant_id, webhook_id, attempt, event_id, event_type, seq, attempted_at, status, "
-                        + "latency_ms, answer, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                .bind(0, tenantId).bind(1, id).bind(2, n.get()).bind(3, d.eventId()).bind(4, d.eventType()).bind(5, d.sequence())
-                .bind(6, d.attemptedAt().toEpochMilli()).bind(7, d.status()).bind(8, d.latencyMs()).bind(9, d.answer()).bind(10, d.error())
-                .execute();
+        log(tx, tenantId, id, List.of(d), keep);
+    }
+
+    /** Appends attempts (oldest first) to the log and drops what is older than the last keep: three statements for any number. */
+    public static void log(Tx tx, String tenantId, String id, List<Webhook.Delivery> attempts, int keep) {
+        if (attempts.isEmpty()) return;
+        List<Webhook.Delivery> kept = attempts.subList(Math.max(0, attempts.size() - keep), attempts.size());
+        Optional<Long> last = tx.h.createQuery("UPDATE webhooks SET log_count = log_count + ? WHERE tenant_id = ? AND id = ? RETURNING log_count")
+                .bind(0, attempts.size()).bind(1, tenantId).bind(2, id).mapTo(Long.class).findOne();
+        if (last.isEmpty()) return; // deleted meanwhile
+        var batch = tx.h.prepareBatch("INSERT INTO webhook_deliveries (tenant_id, webhook_id, attempt, event_id, event_type, seq, attempted_at, "
+                + "status, latency_ms, answer, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        long attempt = last.get() - kept.size();
+        for (Webhook.Delivery d : kept) {
+            batch.add(tenantId, id, ++attempt, d.eventId(), d.eventType(), d.sequence(), d.attemptedAt().toEpochMilli(), d.status(),
+                    d.latencyMs(), d.answer(), d.error());
+        }
+        batch.execute();
         tx.h.createUpdate("DELETE FROM webhook_deliveries WHERE tenant_id = ? AND webhook_id = ? AND attempt <= ?")
-                .bind(0, tenantId).bind(1, id).bind(2, n.get() - keep).execute();
+                .bind(0, tenantId).bind(1, id).bind(2, last.get() - keep).execute();
     }
 
     /** The log, newest first. */

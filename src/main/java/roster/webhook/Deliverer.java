@@ -3,14 +3,10 @@ package roster.webhook;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -20,10 +16,20 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import roster.config.Settings.WebhookSettings;
@@ -39,11 +45,14 @@ import roster.model.Webhook;
 /**
  * Delivers every subscription from the change feed. A poller looks for subscriptions with work (changes past
  * their position, a URL to verify) that no other node holds, takes each one's lease in the database and hands it
- * to a thread of its own, so that a slow consumer only slows its own subscription. That thread sends the changes
- * one at a time in sequence order and moves the position on after each 2xx (at least once: a node killed after
- * sending and before saving sends that event again, under the same id). A failure (timeout, connection error,
+ * to a thread of its own, so that a slow consumer only slows its own subscription. That thread reads the changes a
+ * block at a time and sends them one at a time in sequence order over a kept-alive connection; after 2xx answers it
+ * saves the position, the log rows and the lease in one transaction per block (at least once: a node killed after
+ * sending and before saving sends those events again, under the same ids). A failure (timeout, connection error,
  * non-2xx, a redirect: none is followed) lets the lease go and sets the next attempt after an exponential backoff
  * with jitter; failing for pauseAfter pauses the subscription. No transaction is open while a consumer is called.
+ * A commit that wrote to the change feed wakes the poller and the running threads, so delivery does not wait for
+ * the next poll; the poll remains for changes committed by other nodes and for retries that come due.
  */
 final class Deliverer implements AutoCloseable {
 
@@ -57,9 +66,12 @@ final class Deliverer implements AutoCloseable {
     private final Clock clock;
     /** This process, as lease holder; a restarted process is a new node and waits for its old leases to expire. */
     private final String node = UUID.randomUUID().toString();
-    private final HttpClient http;
-    private final ScheduledExecutorService poller;
+    private final CloseableHttpClient http;
+    private final Thread poller;
     private final ExecutorService workers;
+    /** Counts the commits that changed the change feed; threads wait on it for the next one. */
+    private final Object signal = new Object();
+    private long wakes;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
@@ -70,10 +82,76 @@ final class Deliverer implements AutoCloseable {
         this.clock = clock;
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newCachedThreadPool(r -> daemon(r, "roster-webhook-" + n.incrementAndGet()));
-        this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofMillis(settings.timeoutMillis())).executor(workers).build();
-        this.poller = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "roster-webhook-poller"));
+        this.http = client(settings);
+        this.poller = daemon(this::pollLoop, "roster-webhook-poller");
+        subscriptions.onChange(this::wake);
     }
+
+    /**
+     * Apache HttpClient, blocking on the subscription's own thread, with kept-alive connections. Its resolver
+     * ({@link Targets.CheckedDns}) resolves a name once per connection and refuses private addresses, so the
+     * address connected to is the address checked (no DNS rebinding between a check and the connect).
+     */
+    private static CloseableHttpClient client(WebhookSettings settings) {
+        Timeout timeout = Timeout.ofMilliseconds(settings.timeoutMillis());
+        var connections = PoolingHttpClientConnectionManagerBuilder.create()
+                .setDnsResolver(new Targets.CheckedDns(settings.allowPrivate()))
+                .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(timeout).setSocketTimeout(timeout).build())
+                .setMaxConnTotal(1000).setMaxConnPerRoute(100) // a thread uses one connection at a time
+                .build();
+        return HttpClients.custom().setConnectionManager(connections)
+                .setDefaultRequestConfig(RequestConfig.custom().setRedirectsEnabled(false).setResponseTimeout(timeout)
+                        .setConnectionRequestTimeout(timeout).build())
+                .disableAutomaticRetries().disableCookieManagement().disableAuthCaching().disableContentCompression()
+                .setUserAgent("Roster-Webhooks").build();
+    }
+
+    private void wake() {
+        synchronized (signal) {
+            wakes++;
+            signal.notifyAll();
+        }
+    }
+
+    private long wakes() {
+        synchronized (signal) {
+            return wakes;
+        }
+    }
+
+    /** Waits up to millis for a commit after the one counted as seen; true when one came. */
+    private boolean awaitWake(long seen, long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        synchronized (signal) {
+            while (wakes == seen && !closed) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) return false;
+                try {
+                    signal.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return wakes != seen;
+        }
+    }
+
+    /** Polls every pollMillis, and at once (a few milliseconds later, so that a burst of commits costs one poll) after a commit. */
+    private void pollLoop() {
+        while (!closed) {
+            long seen = wakes();
+            poll();
+            awaitWake(seen, settings.pollMillis());
+            try {
+                Thread.sleep(POLL_GAP_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private static final long POLL_GAP_MILLIS = 10;
 
     private static Thread daemon(Runnable r, String name) {
         Thread t = new Thread(r, name);
@@ -83,7 +161,7 @@ final class Deliverer implements AutoCloseable {
 
     Deliverer start() {
         log.info("webhook deliverer started as node {}", node); // the lease holder's name in the webhooks table
-        poller.scheduleWithFixedDelay(this::poll, settings.pollMillis(), settings.pollMillis(), TimeUnit.MILLISECONDS);
+        poller.start();
         return this;
     }
 
@@ -135,13 +213,29 @@ final class Deliverer implements AutoCloseable {
             }
             subscriptions.verified(active.tenantId(), w.id(), node, delivery(m, a));
         }
-        long position = w.position();
-        // the position is saved every FLUSH_EVERY events or FLUSH_MILLIS, not after each one: a write per event
-        // would cost more than the request itself; a node killed in between sends those events again (same ids)
-        Progress progress = new Progress(active, position);
+        // the position and the log are saved once per block (BATCH events, or FLUSH_MILLIS), not after each event:
+        // a write per event cost more than the request itself; a node killed in between sends those events again
+        Progress progress = new Progress(active, w.position());
+        boolean feishuFormat = w.format() == Webhook.Format.FEISHU;
+        long idleSince = -1;
         while (!closed) {
-            List<Change> changes = subscriptions.changes(active.tenantId(), progress.passed, BATCH, w.format() == Webhook.Format.FEISHU);
-            if (changes.isEmpty()) break;
+            long seen = wakes(); // before the read: a commit after it wakes the wait below
+            List<Change> changes = subscriptions.changes(active.tenantId(), progress.passed, BATCH, feishuFormat);
+            if (changes.isEmpty()) {
+                // caught up: save within FLUSH_MILLIS, so that a trickle of changes costs a write per FLUSH_MILLIS
+                // and not one per change (each waits its turn for SQLite's one writer)
+                long untilFlush = progress.savedAt + FLUSH_MILLIS - clock.millis();
+                if (progress.unsaved() && untilFlush > 0 && awaitWake(seen, untilFlush)) continue;
+                if (!progress.flush()) return;
+                // keep the lease up to pollMillis: the next commit is delivered at once, without a poll and a new claim
+                // (commits of other tenants wake it too, so the time counts from when it ran out of work)
+                long now = clock.millis();
+                if (idleSince < 0) idleSince = now;
+                long left = settings.pollMillis() - (now - idleSince);
+                if (left > 0 && awaitWake(seen, left)) continue;
+                break;
+            }
+            idleSince = -1;
             for (Change c : changes) {
                 Message m = message(active, app, c);
                 if (m == null) {
@@ -163,11 +257,11 @@ final class Deliverer implements AutoCloseable {
                 if (progress.due() && !progress.flush()) return;
                 if (closed) break;
             }
+            if (changes.size() == BATCH && !progress.flush()) return; // a whole block delivered: its position and log in one transaction
         }
         if (progress.flush()) subscriptions.release(active.tenantId(), w.id(), node);
     }
 
-    private static final int FLUSH_EVERY = 50;
     private static final long FLUSH_MILLIS = 200;
 
     /** What a run delivered (or passed over) since the position was last saved. */
@@ -190,14 +284,21 @@ final class Deliverer implements AutoCloseable {
             log.add(d);
         }
 
-        boolean due() {
-            return log.size() >= FLUSH_EVERY || clock.millis() - savedAt >= FLUSH_MILLIS;
+        boolean unsaved() {
+            return passed != saved || !log.isEmpty();
         }
 
-        /** Saves the position (and renews the lease); false when the lease was lost. */
+        boolean due() {
+            return clock.millis() - savedAt >= FLUSH_MILLIS;
+        }
+
+        /** Saves the position (and renews the lease); false when the lease was lost or the subscription paused (the lease let go). */
         boolean flush() {
             if (passed == saved && log.isEmpty()) return true;
-            if (!subscriptions.advance(active.tenantId(), active.webhook().id(), node, passed, settings.leaseMillis(), log)) return false;
+            if (!subscriptions.advance(active.tenantId(), active.webhook().id(), node, passed, settings.leaseMillis(), log)) {
+                subscriptions.release(active.tenantId(), active.webhook().id(), node); // a no-op when another node holds it
+                return false;
+            }
             saved = passed;
             savedAt = clock.millis();
             leaseUntil = savedAt + settings.leaseMillis();
@@ -248,32 +349,57 @@ final class Deliverer implements AutoCloseable {
     }
 
     private Attempt send(String url, Message m) {
-        String refusal = Targets.refusal(url, settings.allowPrivate());
-        if (refusal != null) return new Attempt(0, 0, null, "target refused: " + refusal);
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMillis(settings.timeoutMillis()))
-                .header("User-Agent", "Roster-Webhooks").POST(HttpRequest.BodyPublishers.ofByteArray(m.body()));
-        m.headers().forEach(request::header);
+        HttpPost post = new HttpPost(url);
+        m.headers().forEach(post::setHeader);
+        post.setEntity(new ByteArrayEntity(m.body(), null)); // its Content-Type is among the headers
         long start = System.nanoTime();
         try {
-            HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            ClassicHttpResponse response = http.executeOpen(null, post, null);
+            int status = response.getCode();
             String answer;
-            try (InputStream in = response.body()) {
-                answer = new String(in.readNBytes(EXCERPT), StandardCharsets.UTF_8);
+            try {
+                answer = excerpt(response.getEntity(), post);
+            } finally {
+                try {
+                    response.close();
+                } catch (IOException ignored) {
+                    // the answer was read; a connection that fails to close is dropped
+                }
             }
             long latency = (System.nanoTime() - start) / 1_000_000;
-            int status = response.statusCode();
             return new Attempt(status, latency, answer, status >= 200 && status < 300 ? null : "HTTP " + status
                     + (status >= 300 && status < 400 ? " (redirects are not followed)" : ""));
-        } catch (HttpTimeoutException e) {
+        } catch (Targets.Refused e) {
+            return new Attempt(0, 0, null, "target refused: " + e.getMessage());
+        } catch (UnknownHostException e) {
+            return new Attempt(0, (System.nanoTime() - start) / 1_000_000, null, "target refused: its host cannot be resolved");
+        } catch (SocketTimeoutException e) {
             return new Attempt(0, (System.nanoTime() - start) / 1_000_000, null, "timeout after " + settings.timeoutMillis() + " ms");
         } catch (ConnectException e) {
             return new Attempt(0, (System.nanoTime() - start) / 1_000_000, null, "connection refused");
         } catch (IOException e) {
-            return new Attempt(0, (System.nanoTime() - start) / 1_000_000, null, "connection error: " + e.getClass().getSimpleName());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Attempt(0, (System.nanoTime() - start) / 1_000_000, null, "interrupted: the server is stopping");
+            return new Attempt(0, (System.nanoTime() - start) / 1_000_000, null,
+                    closed ? "interrupted: the server is stopping" : "connection error: " + e.getClass().getSimpleName());
         }
+    }
+
+    private static final long DRAIN = 64 * 1024;
+
+    /** The answer's first EXCERPT bytes; the rest is read to keep the connection, unless it is long: then the connection is dropped. */
+    private static String excerpt(HttpEntity entity, HttpPost post) throws IOException {
+        if (entity == null) return "";
+        InputStream in = entity.getContent();
+        String answer = new String(in.readNBytes(EXCERPT), StandardCharsets.UTF_8);
+        for (long skipped = 0; skipped < DRAIN; ) {
+            long n = in.skip(DRAIN - skipped);
+            if (n <= 0) {
+                if (in.read() < 0) return answer; // at the end: the connection goes back to the pool
+                n = 1;
+            }
+            skipped += n;
+        }
+        post.cancel();
+        return answer;
     }
 
     private Webhook.Delivery delivery(Message m, Attempt a) {
@@ -299,8 +425,10 @@ final class Deliverer implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        poller.shutdownNow();
+        wake();
+        poller.interrupt();
         workers.shutdownNow();
+        http.close(CloseMode.IMMEDIATE); // cuts off requests under way: blocking I/O does not heed an interrupt
         try {
             workers.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
