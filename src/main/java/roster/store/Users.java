@@ -208,7 +208,7 @@ public final class Users {
     private static List<User> select(Tx tx, String tenantId, UserFilter filter, Predicate<UserFilter.InDepartments> wide, Order order,
                                      Long after, Long fromNum, long skip, int limit, String columns, RowMapper<User> mapper) {
         Sql sql = FilterSql.where(tx, tenantId, filter, wide);
-        if (after != null) sql.where(FilterSql.column(order.attribute()) + " > ?", after);
+        if (after != null) sql.where(FilterSql.column(order.attribute()) + (order.descending() ? " < ?" : " > ?"), after);
         if (fromNum != null) sql.where("u.num >= ?", fromNum);
         String tail = "ORDER BY " + orderBy(order) + " LIMIT ?" + (skip > 0 ? " OFFSET ?" : "");
         Object[] tailArgs = skip > 0 ? new Object[] {limit, skip} : new Object[] {limit};
