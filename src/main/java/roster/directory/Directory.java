@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -137,6 +138,15 @@ public final class Directory {
 
     public List<AccessGroup> accessGroups(String tenantId) {
         return db.read(tx -> AccessGroups.all(tx, requireTenant(tx, tenantId)));
+    }
+
+    /** The version of each access group: drawn afresh on every change of its name or members (SCIM's Group ETag). */
+    public Map<String, Long> accessGroupVersions(String tenantId) {
+        return db.read(tx -> AccessGroups.versions(tx, requireTenant(tx, tenantId)));
+    }
+
+    public Optional<Long> accessGroupVersion(String tenantId, String id) {
+        return db.read(tx -> AccessGroups.version(tx, tenantId, id));
     }
 
     public Optional<AccessGroup> accessGroup(String tenantId, String id) {

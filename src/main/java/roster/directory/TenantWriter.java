@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import roster.crypto.SecretBox;
 import roster.model.AccessGroup;
@@ -143,6 +144,11 @@ public final class TenantWriter {
 
     public boolean hasAccessGroup(String id) {
         return groups.contains(id);
+    }
+
+    /** The group's version as this transaction sees it (see Directory.accessGroupVersions), if the group exists. */
+    public Optional<Long> accessGroupVersion(String id) {
+        return AccessGroups.version(tx, tenantId, id);
     }
 
     /** Creates, replaces or deletes (deleted: true) each user; a user whose content did not change is left alone. */

@@ -32,8 +32,8 @@ public enum Order {
         return descending;
     }
 
-    /** Keyset paging needs one unique key in ascending order: num or seq. */
+    /** Keyset paging needs one unique key: num or seq, or num descending (a walk backwards, SCIM's previousCursor). */
     public boolean isKeyset() {
-        return this == NUM || this == SEQUENCE;
+        return this == NUM || this == SEQUENCE || this == NUM_DESC;
     }
 }

@@ -61,7 +61,7 @@ public final class UserQueries {
         return shares.run(() -> db.read(work));
     }
 
-    /** A keyset page: users after the key, in order; next is the key to ask for the page after, null at the end. */
+    /** A keyset page: users after the key, in order (before it for NUM_DESC); next is the key to ask for the page after, null at the end. */
     public record KeysetPage(List<User> users, Long next) {}
 
     /** An offset page with the total of the whole filter. */
@@ -80,7 +80,7 @@ public final class UserQueries {
     }
 
     private KeysetPage keysetPage(UserFilter filter, Order order, int limit, Function<Tx, List<User>> onePastLimit) {
-        if (!order.isKeyset()) throw new IllegalArgumentException("keyset paging needs order NUM or SEQUENCE");
+        if (!order.isKeyset()) throw new IllegalArgumentException("keyset paging needs order NUM, NUM_DESC or SEQUENCE");
         return read(filter, tx -> {
             List<User> users = onePastLimit.apply(tx);
             boolean more = users.size() > limit;

@@ -89,9 +89,9 @@ final class Bulk {
             boolean user = one.group(1).equals("Users");
             String id = one.group(2);
             outcome = switch (method) {
-                case "PUT" -> user ? users.replaceUser(app, base, id, object(data), version) : groups.replace(app, base, id, object(data));
-                case "PATCH" -> user ? users.patchUser(app, base, id, object(data), version) : groups.patch(app, base, id, object(data), false);
-                case "DELETE" -> user ? users.deleteUser(app, id, version) : groups.delete(app, id);
+                case "PUT" -> user ? users.replaceUser(app, base, id, object(data), version) : groups.replace(app, base, id, object(data), version);
+                case "PATCH" -> user ? users.patchUser(app, base, id, object(data), version) : groups.patch(app, base, id, object(data), false, version);
+                case "DELETE" -> user ? users.deleteUser(app, id, version) : groups.delete(app, id, version);
                 default -> throw ScimError.invalidSyntax("method is POST, PUT, PATCH or DELETE, not " + method);
             };
             if (outcome.location() == null) result.put("location", base + path);

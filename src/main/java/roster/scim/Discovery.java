@@ -63,7 +63,8 @@ final class Discovery {
         c.putObject("changePassword").put("supported", false);
         c.putObject("sort").put("supported", true);
         c.putObject("etag").put("supported", true);
-        // RFC 9865 §4: both kinds of paging; cursors carry no server state and never time out
+        // RFC 9865 §4: both kinds of paging; cursors carry no server state and never time out (no cursorTimeout).
+        // The block has no field for previousCursor: list responses carry one whenever users lie before the page
         c.putObject("pagination").put("cursor", true).put("index", true).put("defaultPaginationMethod", "index")
                 .put("defaultPageSize", ScimApi.DEFAULT_COUNT).put("maxPageSize", ScimApi.MAX_COUNT);
         ArrayNode schemes = c.putArray("authenticationSchemes");

@@ -6,17 +6,21 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import roster.core.Services;
 import roster.directory.UserWriter;
 import roster.model.AccessGroup;
+import roster.model.Failure;
 import roster.model.Acs;
 import roster.model.Order;
 import roster.model.TenantApp;
@@ -32,7 +36,12 @@ import roster.query.UserQueries;
  * change does. Departments are not a SCIM resource type; a user's departments are in the Roster extension.
  *
  * <p>A tenant has few access groups (they are door permission groups), so lists are read whole and filtered,
- * sorted and paged in memory; a cursor here is the signed position in that list.
+ * sorted and paged in memory. A cursor walks the groups in id order and carries the id of the last group served
+ * (signed with the app and the filter): a walk lists every group that stays for the whole walk exactly once, as a
+ * position in the list could not (a group deleted before it would shift the rest).
+ *
+ * <p>meta.version (the ETag) is the group's stored version, which the store draws afresh whenever the group's
+ * name or members change, whichever front end changed them; If-Match is checked inside the write transaction.
  */
 final class GroupResource {
 
@@ -50,41 +59,76 @@ final class GroupResource {
         app.get(base + "/{id}", ctx -> {
             TenantApp caller = ScimApi.callerOf(ctx);
             AccessGroup g = group(caller, ctx.pathParam("id"));
+            String version = version(services.directory().accessGroupVersion(caller.tenantId(), g.id()).orElseThrow(() -> notFound(g.id())));
+            ctx.header("ETag", version);
+            if (ScimApi.matchesAny(ctx.header("If-None-Match"), version)) {
+                ctx.status(304);
+                return;
+            }
             ListQuery q = ListQuery.projectionOf(ctx);
-            ScimApi.write(ctx, 200, q.project(toScim(ScimApi.base(ctx), caller, g, wantsMembers(q))));
+            ScimApi.write(ctx, 200, q.project(toScim(ScimApi.base(ctx), caller, g, version, wantsMembers(q))));
         });
-        app.put(base + "/{id}", ctx -> ScimApi.respond(ctx, replace(ScimApi.callerOf(ctx), ScimApi.base(ctx), ctx.pathParam("id"), ScimApi.body(ctx))));
+        app.put(base + "/{id}", ctx -> ScimApi.respond(ctx, replace(ScimApi.callerOf(ctx), ScimApi.base(ctx), ctx.pathParam("id"), ScimApi.body(ctx), ctx.header("If-Match"))));
         app.patch(base + "/{id}", ctx -> {
             // excludedAttributes=members spares reading the members back (Entra ID and Okta patch members by the thousand)
             ListQuery q = ListQuery.projectionOf(ctx);
-            ScimApi.respond(ctx, patch(ScimApi.callerOf(ctx), ScimApi.base(ctx), ctx.pathParam("id"), ScimApi.body(ctx), wantsMembers(q)));
+            ScimApi.respond(ctx, patch(ScimApi.callerOf(ctx), ScimApi.base(ctx), ctx.pathParam("id"), ScimApi.body(ctx), wantsMembers(q), ctx.header("If-Match")));
         });
-        app.delete(base + "/{id}", ctx -> ScimApi.respond(ctx, delete(ScimApi.callerOf(ctx), ctx.pathParam("id"))));
+        app.delete(base + "/{id}", ctx -> ScimApi.respond(ctx, delete(ScimApi.callerOf(ctx), ctx.pathParam("id"), ctx.header("If-Match"))));
     }
 
-    ScimApi.Outcome delete(TenantApp caller, String id) {
+    ScimApi.Outcome delete(TenantApp caller, String id, String ifMatch) {
         group(caller, id);
         services.directory().write(caller.tenantId(), false, w -> {
+            checkVersion(w, id, ifMatch);
             w.deleteAccessGroup(id);
             return null;
         });
         return new ScimApi.Outcome(204, null, null, null);
     }
 
+    /** If-Match against the version the write transaction sees: 412 on a mismatch, 404 when the group went meanwhile. */
+    private static void checkVersion(roster.directory.TenantWriter w, String id, String ifMatch) {
+        if (ifMatch == null) return;
+        long stored = w.accessGroupVersion(id).orElseThrow(() -> notFound(id));
+        if (!ScimApi.matchesAny(ifMatch, version(stored))) throw ScimError.preconditionFailed();
+    }
+
+    /** The weak entity tag of a group's stored version. */
+    static String version(long stored) {
+        return "W/\"" + stored + "\"";
+    }
+
+    private static ScimError notFound(String id) {
+        return ScimError.notFound("no Group " + id);
+    }
+
     private void list(Context ctx, ListQuery q) {
         TenantApp caller = ScimApi.callerOf(ctx);
         ScimFilter.Node filter = q.filter() == null ? null : ScimFilter.parse(q.filter());
         boolean withMembers = wantsMembers(q);
+        String binding = "scim|Groups|" + caller.app().id() + "|" + q.filter();
+        String after = null;
+        if (q.cursor() != null) {
+            if (q.startIndex() != null) throw ScimError.invalidValue("ask with startIndex or with cursor, not both");
+            if (q.sortBy() != null) throw ScimError.invalidValue("a cursor walk lists groups in one stable order (by id); sortBy goes with startIndex");
+            if (!q.cursor().isEmpty()) after = decodeCursor(binding, q.cursor());
+        }
+        Map<String, Long> versions = services.directory().accessGroupVersions(caller.tenantId());
         List<ObjectNode> all = new ArrayList<>();
         for (AccessGroup g : services.directory().accessGroups(caller.tenantId())) {
+            Long version = versions.get(g.id());
+            if (version == null) continue; // deleted between the two reads
             boolean members = withMembers || (filter != null && q.filter().toLowerCase(Locale.ROOT).contains("members"));
-            ObjectNode json = toScim(ScimApi.base(ctx), caller, g, members);
+            ObjectNode json = toScim(ScimApi.base(ctx), caller, g, version(version), members);
             if (filter == null || ScimFilter.matches(filter, json, null)) {
                 if (members && !withMembers) json.remove("members");
                 all.add(json);
             }
         }
-        if (q.sortBy() != null) {
+        if (q.sortBy() == null) {
+            all.sort(Comparator.comparing(j -> j.path("id").asText())); // the cursor's order, the same on every database
+        } else {
             String key = ScimFilter.path(q.sortBy(), false).key();
             if (!key.equals("displayname") && !key.equals("id")) throw ScimError.invalidValue("sortBy: Groups sort by displayName or id");
             Comparator<ObjectNode> by = Comparator.comparing(j -> j.path(key.equals("id") ? "id" : "displayName").asText().toLowerCase(Locale.ROOT));
@@ -92,22 +136,44 @@ final class GroupResource {
         }
         ObjectNode body = ScimApi.listResponse();
         body.put("totalResults", all.size());
-        int from;
-        String binding = "scim|Groups|" + caller.app().id() + "|" + q.filter() + "|" + q.sortBy() + "|" + q.sortOrder();
-        if (q.cursor() != null) {
-            if (q.startIndex() != null) throw ScimError.invalidValue("ask with startIndex or with cursor, not both");
-            from = q.cursor().isEmpty() ? 0 : (int) Math.min(Integer.MAX_VALUE, services.cursors().decode(binding, q.cursor()));
-        } else {
+        int from = 0;
+        if (q.cursor() == null) {
             from = (q.startIndex() == null ? 1 : Math.max(1, q.startIndex())) - 1;
             body.put("startIndex", from + 1);
+        } else if (after != null) {
+            // the groups after the last one served, by id: a group deleted or added meanwhile moves no other
+            String last = after;
+            while (from < all.size() && all.get(from).path("id").asText().compareTo(last) <= 0) from++;
         }
         int to = (int) Math.min(all.size(), (long) from + q.count());
         ArrayNode resources = JsonNodeFactory.instance.arrayNode();
         for (int i = from; i < to; i++) resources.add(q.project(all.get(i)));
-        if (q.cursor() != null && to < all.size()) body.put("nextCursor", services.cursors().encode(binding, to));
+        if (q.cursor() != null && to < all.size()) {
+            String last = to > from ? all.get(to - 1).path("id").asText() : after;
+            body.put("nextCursor", last == null ? encodeCursor(binding, "") : encodeCursor(binding, last));
+        }
         body.put("itemsPerPage", resources.size());
         body.set("Resources", resources);
         ScimApi.write(ctx, 200, body);
+    }
+
+    /** A group cursor: the id of the last group served, signed with the app and the filter (the core's page tokens). */
+    private String encodeCursor(String binding, String lastId) {
+        String id = Base64.getUrlEncoder().withoutPadding().encodeToString(lastId.getBytes(StandardCharsets.UTF_8));
+        return services.cursors().encode(binding + "|" + lastId, 0) + "." + id;
+    }
+
+    private String decodeCursor(String binding, String cursor) {
+        int dot = cursor.lastIndexOf('.');
+        if (dot < 0) throw new Failure.InvalidCursor();
+        String lastId;
+        try {
+            lastId = new String(Base64.getUrlDecoder().decode(cursor.substring(dot + 1)), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new Failure.InvalidCursor();
+        }
+        if (services.cursors().decode(binding + "|" + lastId, cursor.substring(0, dot)) != 0) throw new Failure.InvalidCursor();
+        return lastId;
     }
 
     private static boolean wantsMembers(ListQuery q) {
@@ -119,35 +185,40 @@ final class GroupResource {
 
     ScimApi.Outcome create(TenantApp caller, String base, JsonNode in) {
         AccessGroup g = new AccessGroup(UUID.randomUUID().toString(), displayName(in));
-        write(caller, g, members(in), true);
-        return outcome(201, base, caller, g, true);
+        long version = write(caller, g, members(in), true, null);
+        return outcome(201, base, caller, g, version, true);
     }
 
-    ScimApi.Outcome replace(TenantApp caller, String base, String id, JsonNode in) {
+    ScimApi.Outcome replace(TenantApp caller, String base, String id, JsonNode in, String ifMatch) {
         AccessGroup current = group(caller, id);
         AccessGroup g = new AccessGroup(current.id(), displayName(in));
-        write(caller, g, members(in), false);
-        return outcome(200, base, caller, g, true);
+        long version = write(caller, g, members(in), false, ifMatch);
+        return outcome(200, base, caller, g, version, true);
     }
 
     /** 200 with the group (RFC 7644 §3.5.2 also allows 204, which SDK clients such as UnboundID's cannot read). */
-    ScimApi.Outcome patch(TenantApp caller, String base, String id, JsonNode in, boolean withMembers) {
+    ScimApi.Outcome patch(TenantApp caller, String base, String id, JsonNode in, boolean withMembers, String ifMatch) {
         AccessGroup current = group(caller, id);
-        ObjectNode patched = Patch.apply(toScim(base, caller, current, true), in);
+        ObjectNode patched = Patch.apply(toScim(base, caller, current, null, true), in);
         AccessGroup g = new AccessGroup(current.id(), displayName(patched));
-        write(caller, g, members(patched), false);
-        return outcome(200, base, caller, g, withMembers);
+        long version = write(caller, g, members(patched), false, ifMatch);
+        return outcome(200, base, caller, g, version, withMembers);
     }
 
-    private ScimApi.Outcome outcome(int status, String base, TenantApp caller, AccessGroup g, boolean withMembers) {
-        return new ScimApi.Outcome(status, toScim(base, caller, g, withMembers), base + "/Groups/" + g.id(), null);
+    private ScimApi.Outcome outcome(int status, String base, TenantApp caller, AccessGroup g, long stored, boolean withMembers) {
+        String version = version(stored);
+        return new ScimApi.Outcome(status, toScim(base, caller, g, version, withMembers), base + "/Groups/" + g.id(), version);
     }
 
-    /** The group and its members, in one write: each user whose membership changes is one change of the user. */
-    private void write(TenantApp caller, AccessGroup g, Set<String> members, boolean create) {
+    /**
+     * The group and its members, in one write: each user whose membership changes is one change of the user.
+     * Answers the group's version after the write, read in the same transaction.
+     */
+    private long write(TenantApp caller, AccessGroup g, Set<String> members, boolean create, String ifMatch) {
         List<String> before = create ? List.of() : memberIds(caller, g.id());
-        services.directory().write(caller.tenantId(), false, w -> {
+        return services.directory().write(caller.tenantId(), false, w -> {
             if (create && w.hasAccessGroup(g.id())) throw new ScimError(409, "uniqueness", "group " + g.id() + " exists");
+            if (!create) checkVersion(w, g.id(), ifMatch);
             w.putAccessGroup("$", g);
             Set<String> touched = new LinkedHashSet<>(before);
             touched.addAll(members);
@@ -165,7 +236,7 @@ final class GroupResource {
             }
             for (String id : members) if (!found.contains(id)) throw ScimError.invalidValue("members: no User " + id);
             w.putUsers(changed);
-            return null;
+            return w.accessGroupVersion(g.id()).orElseThrow();
         });
     }
 
@@ -173,7 +244,7 @@ final class GroupResource {
         return services.directory().accessGroup(caller.tenantId(), id).orElseThrow(() -> ScimError.notFound("no Group " + id));
     }
 
-    private ObjectNode toScim(String base, TenantApp caller, AccessGroup g, boolean withMembers) {
+    private ObjectNode toScim(String base, TenantApp caller, AccessGroup g, String version, boolean withMembers) {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.putArray("schemas").add(ScimFilter.CORE_GROUP);
         out.put("id", g.id());
@@ -185,6 +256,7 @@ final class GroupResource {
         ObjectNode meta = out.putObject("meta");
         meta.put("resourceType", "Group");
         meta.put("location", base + "/Groups/" + g.id());
+        if (version != null) meta.put("version", version);
         return out;
     }
 

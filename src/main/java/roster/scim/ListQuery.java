@@ -1,11 +1,16 @@
 package roster.scim;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import roster.model.Attribute;
+import roster.model.UserDetail;
 
 /**
  * The parameters of a list (RFC 7644 §3.4.2, and RFC 9865's cursor), from the query string of GET or the
@@ -41,8 +46,12 @@ record ListQuery(String filter, String sortBy, String sortOrder, Integer startIn
         if (attributes.isEmpty() && excluded.isEmpty()) return resource;
         if (!attributes.isEmpty()) {
             ObjectNode out = resource.objectNode();
-            for (String keep : List.of("schemas", "id")) if (resource.has(keep)) out.set(keep, resource.get(keep));
+            ArrayNode schemas = out.putArray("schemas");
+            if (resource.has("id")) out.set("id", resource.get("id"));
             for (String name : attributes) copy(resource, out, ScimFilter.path(name, false));
+            // the core schema, and the extensions whose attributes are shown: the same whatever the read brought
+            JsonNode all = resource.path("schemas");
+            for (int i = 0; i < all.size(); i++) if (i == 0 || out.has(all.get(i).asText())) schemas.add(all.get(i));
             return out;
         }
         ObjectNode out = resource.deepCopy();
@@ -60,6 +69,80 @@ record ListQuery(String filter, String sortBy, String sortOrder, Integer startIn
             }
         }
         return out;
+    }
+
+    /**
+     * What a read of users must bring for the attributes asked: columns, when every attribute asked is a plain
+     * column of the users row (a projected read, which a keyset page can do: attributes=userName reads three
+     * columns, not the row and its memberships), else null and the detail (memberships only when groups, the
+     * Roster extension's departments or access groups are shown).
+     */
+    record Reads(Set<Attribute> columns, UserDetail detail) {}
+
+    private static final Set<Attribute> ADDRESS = EnumSet.of(Attribute.ADDRESS, Attribute.STREET_ADDRESS, Attribute.CITY,
+            Attribute.PROVINCE, Attribute.POSTAL_CODE, Attribute.COUNTRY);
+    private static final String ROSTER_URN = ScimFilter.ROSTER.toLowerCase(Locale.ROOT);
+
+    Reads reads() {
+        if (attributes.isEmpty()) {
+            boolean memberships = !(excluded.stream().anyMatch(n -> n.equalsIgnoreCase("groups"))
+                    && (excluded.stream().anyMatch(n -> n.equalsIgnoreCase(ScimFilter.ROSTER))
+                        || excludes(ROSTER_URN, "departments") && excludes(ROSTER_URN, "accessgroups")));
+            return new Reads(null, memberships ? UserDetail.PROFILE : UserDetail.ROW);
+        }
+        Set<Attribute> columns = EnumSet.noneOf(Attribute.class);
+        boolean row = false;
+        boolean memberships = false;
+        for (String name : attributes) {
+            ScimFilter.Path p = ScimFilter.path(name, false);
+            String attr = p.attr() == null ? "" : p.attr();
+            String sub = p.sub() == null ? "" : p.sub();
+            if (p.urn() == null) {
+                switch (attr) {
+                    case "id", "schemas" -> {}
+                    case "externalid" -> columns.add(Attribute.EXTERNAL_ID);
+                    case "username" -> columns.add(Attribute.USERNAME);
+                    case "displayname" -> columns.add(Attribute.NAME);
+                    case "nickname" -> columns.add(Attribute.NICKNAME);
+                    case "name" -> {
+                        if (sub.equals("formatted")) columns.add(Attribute.NAME); else row = true; // givenName… live in custom_data
+                    }
+                    case "emails" -> columns.add(Attribute.EMAIL);
+                    case "phonenumbers" -> columns.addAll(List.of(Attribute.PHONE, Attribute.PHONE_COUNTRY_CODE));
+                    case "photos" -> columns.add(Attribute.AVATAR);
+                    case "addresses" -> columns.addAll(ADDRESS);
+                    case "active" -> columns.add(Attribute.STATUS);
+                    case "groups" -> memberships = true;
+                    case "meta" -> {
+                        if (!sub.equals("lastmodified")) columns.add(Attribute.CREATED_AT);
+                        if (!sub.equals("created")) columns.add(Attribute.UPDATED_AT);
+                    }
+                    default -> row = true; // title, userType, …: kept in custom_data
+                }
+            } else if (p.urn().equals(ROSTER_URN)) {
+                switch (attr) {
+                    case "num" -> {}
+                    case "status" -> columns.add(Attribute.STATUS);
+                    case "gender" -> columns.add(Attribute.GENDER);
+                    case "card" -> columns.add(Attribute.ACS_CARD);
+                    case "departments", "accessgroups" -> memberships = true;
+                    case "" -> memberships = true;
+                    default -> row = true;
+                }
+            } else {
+                row = true; // the enterprise extension lives in custom_data
+            }
+        }
+        if (memberships) return new Reads(null, UserDetail.PROFILE);
+        return row ? new Reads(null, UserDetail.ROW) : new Reads(columns, UserDetail.ROW);
+    }
+
+    private boolean excludes(String urn, String attr) {
+        for (String name : excluded) {
+            ScimFilter.Path p = ScimFilter.path(name, false);
+            if (urn.equals(p.urn()) && attr.equals(p.attr()) && p.sub() == null) return true;
+        }
+        return false;
     }
 
     private static void copy(ObjectNode from, ObjectNode to, ScimFilter.Path path) {

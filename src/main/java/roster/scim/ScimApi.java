@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -137,6 +139,7 @@ public final class ScimApi implements FrontEnd.Started {
         ObjectNode body = listResponse();
         ArrayNode resources = JsonNodeFactory.instance.arrayNode();
         UserQueries queries = services.queries();
+        String users = base(ctx) + "/Users/";
         if (q.cursor() != null) {
             if (q.startIndex() != null) throw ScimError.invalidValue("ask with startIndex or with cursor, not both");
             if (q.sortBy() != null) throw ScimError.invalidValue("a cursor walk lists users in one stable order; sortBy goes with startIndex");
@@ -144,28 +147,74 @@ public final class ScimApi implements FrontEnd.Started {
                 throw ScimError.invalidValue("a cursor walk lists users in one stable order; sortOrder goes with startIndex");
             }
             String binding = "scim|Users|" + app.app().id() + "|" + (q.filter() == null ? "" : q.filter());
-            Long after = q.cursor().isEmpty() ? null : services.cursors().decode(binding, q.cursor());
+            Position at = q.cursor().isEmpty() ? new Position(null, false) : Position.of(services.cursors().decode(binding, q.cursor()));
             long total = queries.count(app.tenantId(), filter);
             body.put("totalResults", total);
             if (q.count() > 0) {
-                UserQueries.KeysetPage page = queries.keysetPage(app.tenantId(), filter, Order.NUM, after, q.count(), UserDetail.PROFILE);
-                for (User u : page.users()) resources.add(q.project(UserMapping.toScim(u, location(ctx, "Users", u.id()))));
-                if (page.next() != null) body.put("nextCursor", services.cursors().encode(binding, page.next()));
+                // a previous page is read backwards (num descending, before the key) and shown in forward order
+                UserQueries.KeysetPage read = keysetPage(app, filter, q, at.backwards() ? Order.NUM_DESC : Order.NUM, at.key(), q.count());
+                List<User> page = new ArrayList<>(read.users());
+                if (at.backwards()) Collections.reverse(page);
+                for (User u : page) resources.add(q.project(UserMapping.toScim(u, users + u.id())));
+                // the page read one past its end, so its far side is known; the near side takes a read of one key
+                Long previous = null;
+                Long next = null;
+                if (at.backwards()) {
+                    previous = read.next();
+                    long last = page.isEmpty() ? at.key() - 1 : page.get(page.size() - 1).num();
+                    if (any(app, filter, Order.NUM, last)) next = last;
+                } else {
+                    next = read.next();
+                    boolean first = at.key() == null || at.key() == Long.MIN_VALUE;
+                    long start = page.isEmpty() ? (first ? Long.MIN_VALUE : at.key() + 1) : page.get(0).num();
+                    if (!first && any(app, filter, Order.NUM_DESC, start)) previous = start;
+                }
+                if (previous != null) body.put("previousCursor", services.cursors().encode(binding, Position.backwardsFrom(previous)));
+                if (next != null) body.put("nextCursor", services.cursors().encode(binding, next));
             } else if (total > 0) {
-                body.put("nextCursor", q.cursor().isEmpty() ? services.cursors().encode(binding, Long.MIN_VALUE) : q.cursor());
+                // count=0 asks for no users: the cursor given (or the first page's) continues forwards
+                long from = at.key() == null ? Long.MIN_VALUE : at.backwards() ? at.key() - 1 : at.key();
+                body.put("nextCursor", services.cursors().encode(binding, from));
             }
             body.put("itemsPerPage", resources.size());
         } else {
             Order order = UserFilters.order(q.sortBy(), q.sortOrder());
             long start = q.startIndex() == null ? 1 : Math.max(1, q.startIndex());
-            UserQueries.OffsetPage page = queries.offsetPage(app.tenantId(), filter, order, start - 1, q.count(), UserDetail.PROFILE);
-            for (User u : page.users()) resources.add(q.project(UserMapping.toScim(u, location(ctx, "Users", u.id()))));
+            UserQueries.OffsetPage page = queries.offsetPage(app.tenantId(), filter, order, start - 1, q.count(), q.reads().detail());
+            for (User u : page.users()) resources.add(q.project(UserMapping.toScim(u, users + u.id())));
             body.put("totalResults", page.total());
             body.put("startIndex", start);
             body.put("itemsPerPage", resources.size());
         }
         body.set("Resources", resources);
         write(ctx, 200, body);
+    }
+
+    /**
+     * Where a cursor points: after its key (forwards, nextCursor), or before it (backwards, previousCursor). The
+     * signed position is the num after which the page starts (Long.MIN_VALUE: before every user), or for a
+     * previousCursor minus one minus the num before which it ends, so the direction is signed with the key.
+     */
+    record Position(Long key, boolean backwards) {
+        static Position of(long signed) {
+            return signed >= 0 || signed == Long.MIN_VALUE ? new Position(signed, false) : new Position(-signed - 1, true);
+        }
+
+        static long backwardsFrom(long num) {
+            return -num - 1;
+        }
+    }
+
+    private UserQueries.KeysetPage keysetPage(TenantApp app, UserFilter filter, ListQuery q, Order order, Long key, int count) {
+        ListQuery.Reads reads = q.reads();
+        return reads.columns() != null
+                ? services.queries().keysetPage(app.tenantId(), filter, order, key, count, reads.columns())
+                : services.queries().keysetPage(app.tenantId(), filter, order, key, count, reads.detail());
+    }
+
+    /** Whether the filter selects a user beyond the key in the order's direction: one indexed read of ids. */
+    private boolean any(TenantApp app, UserFilter filter, Order order, long key) {
+        return !services.queries().keysetPage(app.tenantId(), filter, order, key, 1, Set.of()).users().isEmpty();
     }
 
     static ObjectNode listResponse() {
@@ -175,20 +224,24 @@ public final class ScimApi implements FrontEnd.Started {
     }
 
     private User visibleUser(TenantApp app, String id) {
-        return services.queries().find(app.tenantId(), visible(app), Attribute.ID, id, UserDetail.PROFILE)
+        return visibleUser(app, id, UserDetail.PROFILE);
+    }
+
+    private User visibleUser(TenantApp app, String id, UserDetail detail) {
+        return services.queries().find(app.tenantId(), visible(app), Attribute.ID, id, detail)
                 .orElseThrow(() -> ScimError.notFound("no User " + id));
     }
 
     private void getUser(Context ctx) {
         TenantApp app = callerOf(ctx);
-        User user = visibleUser(app, ctx.pathParam("id"));
+        ListQuery q = ListQuery.projectionOf(ctx);
+        User user = visibleUser(app, ctx.pathParam("id"), q.reads().detail());
         String version = UserMapping.version(user);
         ctx.header("ETag", version);
         if (matchesAny(ctx.header("If-None-Match"), version)) {
             ctx.status(304);
             return;
         }
-        ListQuery q = ListQuery.projectionOf(ctx);
         write(ctx, 200, q.project(UserMapping.toScim(user, location(ctx, "Users", user.id()))));
     }
 
@@ -198,19 +251,19 @@ public final class ScimApi implements FrontEnd.Started {
     }
 
     Outcome replaceUser(TenantApp app, String base, String id, JsonNode in, String ifMatch) {
-        visibleUser(app, id);
+        visibleUser(app, id, UserDetail.ROW);
         return userOutcome(200, base, services.directory().updateUser(app.tenantId(), id, ifMatch(ifMatch), current -> UserMapping.fromScim(in, current)));
     }
 
     Outcome patchUser(TenantApp app, String base, String id, JsonNode in, String ifMatch) {
-        visibleUser(app, id);
+        visibleUser(app, id, UserDetail.ROW);
         String location = base + "/Users/" + id;
         return userOutcome(200, base, services.directory().updateUser(app.tenantId(), id, ifMatch(ifMatch),
                 current -> UserMapping.fromScim(Patch.apply(UserMapping.toScim(current, location), in), current)));
     }
 
     Outcome deleteUser(TenantApp app, String id, String ifMatch) {
-        visibleUser(app, id);
+        visibleUser(app, id, UserDetail.ROW);
         services.directory().deleteUser(app.tenantId(), id, ifMatch(ifMatch));
         return new Outcome(204, null, null, null);
     }

@@ -1,7 +1,11 @@
 package roster.store;
 
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import org.jdbi.v3.core.mapper.RowMapper;
 import roster.model.AccessGroup;
 
@@ -31,10 +35,41 @@ public final class AccessGroups {
         return tx.h.createQuery("SELECT id FROM access_groups WHERE tenant_id = ?").bind(0, tenantId).mapTo(String.class).list();
     }
 
+    /** Creates or renames a group; its version changes when it is new or its name changes. */
     public static void upsert(Tx tx, String tenantId, AccessGroup g) {
-        tx.h.createUpdate("INSERT INTO access_groups (tenant_id, id, name) VALUES (?, ?, ?) "
-                        + "ON CONFLICT (tenant_id, id) DO UPDATE SET name = excluded.name")
-                .bind(0, tenantId).bind(1, g.id()).bind(2, g.name()).execute();
+        tx.h.createUpdate("INSERT INTO access_groups (tenant_id, id, name, version) VALUES (?, ?, ?, ?) "
+                        + "ON CONFLICT (tenant_id, id) DO UPDATE SET name = excluded.name, version = CASE "
+                        + "WHEN access_groups.name = excluded.name OR (access_groups.name IS NULL AND excluded.name IS NULL) "
+                        + "THEN access_groups.version ELSE excluded.version END")
+                .bind(0, tenantId).bind(1, g.id()).bind(2, g.name()).bind(3, freshVersion()).execute();
+    }
+
+    /**
+     * The version of a group (SCIM's ETag): a stored value drawn afresh on every change of the group's name or
+     * members, random rather than counted so that a group deleted and made again under its id never takes a tag
+     * it had before.
+     */
+    public static Optional<Long> version(Tx tx, String tenantId, String id) {
+        return tx.h.createQuery("SELECT version FROM access_groups WHERE tenant_id = ? AND id = ?")
+                .bind(0, tenantId).bind(1, id).mapTo(Long.class).findOne();
+    }
+
+    public static Map<String, Long> versions(Tx tx, String tenantId) {
+        Map<String, Long> out = new HashMap<>();
+        tx.h.createQuery("SELECT id, version FROM access_groups WHERE tenant_id = ?").bind(0, tenantId)
+                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2))).forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
+    /** A new version for each of these groups, whose members changed. */
+    static void touch(Tx tx, String tenantId, Collection<String> ids) {
+        if (ids.isEmpty()) return;
+        tx.h.createUpdate("UPDATE access_groups SET version = :v WHERE tenant_id = :t AND id IN (<ids>)")
+                .bind("v", freshVersion()).bind("t", tenantId).bindList("ids", List.copyOf(ids)).execute();
+    }
+
+    private static long freshVersion() {
+        return ThreadLocalRandom.current().nextLong(1, 1L << 53); // kept below 2^53: exact as a JSON number anywhere
     }
 
     public static void delete(Tx tx, String tenantId, String id) {

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,7 @@ final class UserRows {
     static void upsert(Tx tx, String tenantId, List<Users.Stored> rows, java.util.Set<String> existing) {
         if (rows.isEmpty()) return;
         List<String> replaced = rows.stream().map(r -> r.user().id()).filter(existing::contains).toList();
+        touchChangedGroups(tx, tenantId, rows, replaced);
         deleteDetails(tx, tenantId, replaced);
         Connection c = tx.h.getConnection();
         try (PreparedStatement users = c.prepareStatement(UPSERT);
@@ -112,8 +114,24 @@ final class UserRows {
         statement.addBatch();
     }
 
+    /** The groups a user joins or leaves take a new version (SCIM's Group ETag); one read of the old memberships. */
+    private static void touchChangedGroups(Tx tx, String tenantId, List<Users.Stored> rows, List<String> replaced) {
+        Map<String, List<String>> before = replaced.isEmpty() ? Map.of() : memberships(tx, "user_groups", "group_id", tenantId, replaced);
+        Set<String> changed = new HashSet<>();
+        for (Users.Stored row : rows) {
+            List<String> now = row.user().acs().groups();
+            List<String> was = before.getOrDefault(row.user().id(), List.of());
+            for (String g : now) if (!was.contains(g)) changed.add(g);
+            for (String g : was) if (!now.contains(g)) changed.add(g);
+        }
+        AccessGroups.touch(tx, tenantId, changed);
+    }
+
     static void delete(Tx tx, String tenantId, List<String> ids) {
         if (ids.isEmpty()) return;
+        Set<String> left = new HashSet<>();
+        memberships(tx, "user_groups", "group_id", tenantId, ids).values().forEach(left::addAll);
+        AccessGroups.touch(tx, tenantId, left);
         deleteDetails(tx, tenantId, ids);
         tx.h.createUpdate("DELETE FROM users WHERE tenant_id = :t AND id IN (<ids>)").bind("t", tenantId).bindList("ids", ids).execute();
     }

@@ -208,9 +208,9 @@ public final class Users {
     private static List<User> select(Tx tx, String tenantId, UserFilter filter, Predicate<UserFilter> wide, Order order,
                                      Long after, Long fromNum, long skip, int limit, String columns, RowMapper<User> mapper) {
         Sql sql = FilterSql.where(tx, tenantId, filter, wide);
-        if (after != null) sql.where(FilterSql.column(order.attribute()) + " > ?", after);
+        if (after != null) sql.where(FilterSql.column(order.attribute()) + (order.descending() ? " < ?" : " > ?"), after);
         if (fromNum != null) sql.where("u.num >= ?", fromNum);
-        String tail = "ORDER BY " + orderBy(order) + " LIMIT ?" + (skip > 0 ? " OFFSET ?" : "");
+        String tail = "ORDER BY " + orderBy(tx, order) + " LIMIT ?" + (skip > 0 ? " OFFSET ?" : "");
         Object[] tailArgs = skip > 0 ? new Object[] {limit, skip} : new Object[] {limit};
         return sql.select(tx, columns, tail, tailArgs).map(mapper).list();
     }
@@ -226,9 +226,20 @@ public final class Users {
         return sql.select(tx, "1", "").mapTo(Integer.class).findOne().isPresent();
     }
 
-    private static String orderBy(Order order) {
+    /**
+     * The same order on both databases. Text that may be missing (username, name) puts users without a value, null
+     * or empty alike, after all others in ascending order (before them in descending: the exact reverse), where
+     * SQLite alone would put nulls first and PostgreSQL last; and text compares by code point on both (SQLite's
+     * BINARY, PostgreSQL's "C" whatever the database's collation).
+     */
+    private static String orderBy(Tx tx, Order order) {
         String dir = order.descending() ? " DESC" : "";
         String column = FilterSql.column(order.attribute());
-        return order.attribute() == Attribute.NUM || order.attribute() == Attribute.SEQUENCE ? column + dir : column + dir + ", u.num" + dir;
+        if (order.attribute() == Attribute.NUM || order.attribute() == Attribute.SEQUENCE) return column + dir;
+        if (order.attribute().type() != Attribute.Type.TEXT) return column + dir + ", u.num" + dir;
+        String empty = "CASE WHEN " + column + " IS NULL OR " + column + " = '' THEN 1 ELSE 0 END";
+        String value = "NULLIF(" + column + ", '')"; // null and empty alike, so that num orders them
+        String collated = tx.kind == Database.Kind.POSTGRESQL ? value + " COLLATE \"C\"" : value;
+        return empty + dir + ", " + collated + dir + ", u.num" + dir;
     }
 }

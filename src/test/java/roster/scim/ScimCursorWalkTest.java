@@ -54,6 +54,71 @@ class ScimCursorWalkTest {
 
     @Test
     void aCursorWalkDuringConcurrentWritesSeesEveryUserThatStayedExactlyOnce() throws Exception {
+        walkDuringWrites(seen -> {
+            String cursor = "";
+            int pages = 0;
+            do {
+                JsonNode page = scim.json("GET", "/Users?count=" + PAGE + "&cursor=" + enc(cursor), null, 200);
+                page.path("Resources").forEach(u -> seen.add(u.path("id").asText()));
+                cursor = page.path("nextCursor").asText(null);
+                pages++;
+                Thread.sleep(2); // let the writers interleave with the walk
+            } while (cursor != null && pages < 10_000);
+        });
+    }
+
+    /** The same guarantee walking backwards: from the last page by previousCursor (RFC 9865) to the first. */
+    @Test
+    void aWalkBackwardsByPreviousCursorSeesEveryUserThatStayedExactlyOnce() throws Exception {
+        walkDuringWrites(seen -> {
+            JsonNode page = scim.json("GET", "/Users?count=" + PAGE + "&cursor=", null, 200);
+            assertThat(page.has("previousCursor")).as("the first page has none").isFalse();
+            while (page.has("nextCursor")) page = scim.json("GET", "/Users?count=" + PAGE + "&cursor=" + enc(page.path("nextCursor").asText()), null, 200);
+            int pages = 0;
+            while (true) {
+                List<String> ids = new ArrayList<>();
+                page.path("Resources").forEach(u -> ids.add(u.path("id").asText()));
+                seen.addAll(0, ids);
+                String cursor = page.path("previousCursor").asText(null);
+                if (cursor == null || ++pages > 10_000) break;
+                page = scim.json("GET", "/Users?count=" + PAGE + "&cursor=" + enc(cursor), null, 200);
+                assertThat(page.path("nextCursor").asText(null)).as("a page reached backwards has a next page").isNotNull();
+                Thread.sleep(2);
+            }
+        });
+    }
+
+    @Test
+    void previousCursorsGoBackPageByPageInForwardOrder() {
+        String filter = "&filter=" + enc("userName sw \"base-\"");
+        List<JsonNode> forward = new ArrayList<>();
+        JsonNode page = scim.json("GET", "/Users?count=4&cursor=" + filter, null, 200);
+        forward.add(page);
+        while (page.has("nextCursor")) {
+            page = scim.json("GET", "/Users?count=4&cursor=" + enc(page.path("nextCursor").asText()) + filter, null, 200);
+            forward.add(page);
+        }
+        assertThat(forward.size()).isGreaterThan(3);
+        for (int i = forward.size() - 1; i > 0; i--) {
+            JsonNode back = scim.json("GET", "/Users?count=4&cursor=" + enc(forward.get(i).path("previousCursor").asText()) + filter, null, 200);
+            assertThat(back.path("Resources")).isEqualTo(forward.get(i - 1).path("Resources"));
+            assertThat(back.has("previousCursor")).isEqualTo(i - 1 > 0);
+            // from a page reached backwards, nextCursor leads forwards again
+            JsonNode again = scim.json("GET", "/Users?count=4&cursor=" + enc(back.path("nextCursor").asText()) + filter, null, 200);
+            assertThat(again.path("Resources")).isEqualTo(forward.get(i).path("Resources"));
+        }
+        // a previousCursor is bound to its filter and app like a nextCursor
+        assertError(scim.get("/Users?count=4&cursor=" + enc(forward.get(1).path("previousCursor").asText())), 400, "invalidCursor");
+    }
+
+    interface Walk {
+        void walk(List<String> seen) throws Exception;
+    }
+
+    private static final AtomicInteger WALKS = new AtomicInteger();
+
+    private void walkDuringWrites(Walk walk) throws Exception {
+        int walkNo = WALKS.incrementAndGet(); // each walk creates users of its own names
         Set<String> before = alive();
         Set<String> touched = ConcurrentHashMap.newKeySet(); // deleted or created during the walk
         AtomicBoolean stop = new AtomicBoolean();
@@ -64,7 +129,8 @@ class ScimCursorWalkTest {
             int seed = w;
             writers.add(pool.submit(() -> {
                 Random random = new Random(seed);
-                List<String> candidates = new ArrayList<>(before);
+                // the loaded users: a demo user without a userName cannot be written through SCIM (userName is required)
+                List<String> candidates = before.stream().filter(id -> id.startsWith("base-")).sorted().toList();
                 while (!stop.get()) {
                     String victim = candidates.get(random.nextInt(candidates.size()));
                     switch (random.nextInt(3)) {
@@ -74,7 +140,7 @@ class ScimCursorWalkTest {
                             assertThat(status).isIn(204, 404);
                         }
                         case 1 -> {
-                            JsonNode created = scim.json("POST", "/Users", "{\"userName\":\"new-" + seed + "-" + writes.get() + "-" + random.nextInt(1 << 30) + "\"}", 201);
+                            JsonNode created = scim.json("POST", "/Users", "{\"userName\":\"new-" + walkNo + "-" + seed + "-" + writes.get() + "-" + random.nextInt(1 << 30) + "\"}", 201);
                             touched.add(created.path("id").asText());
                         }
                         default -> {
@@ -90,15 +156,7 @@ class ScimCursorWalkTest {
         }
         List<String> seen = new ArrayList<>();
         try {
-            String cursor = "";
-            int pages = 0;
-            do {
-                JsonNode page = scim.json("GET", "/Users?count=" + PAGE + "&cursor=" + enc(cursor), null, 200);
-                page.path("Resources").forEach(u -> seen.add(u.path("id").asText()));
-                cursor = page.path("nextCursor").asText(null);
-                pages++;
-                Thread.sleep(2); // let the writers interleave with the walk
-            } while (cursor != null && pages < 10_000);
+            walk.walk(seen);
         } finally {
             stop.set(true);
             for (Future<?> f : writers) f.get(30, TimeUnit.SECONDS);

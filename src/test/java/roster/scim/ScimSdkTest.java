@@ -142,6 +142,15 @@ class ScimSdkTest {
         assertThat(walked).containsExactly("u1001", "u1002", "u1003", "u1004", "u1005", "u1006");
         assertThat(pages).isEqualTo(3);
 
+        // and back: previousCursor from the last page until there is none, each page in forward order
+        List<String> back = new ArrayList<>(page.getResources().stream().map(UserResource::getId).toList());
+        while (page.getPreviousCursor() != null) {
+            page = scim.searchRequest("Users").pageWithCursor(page.getPreviousCursor(), 2).invoke(UserResource.class);
+            back.addAll(0, page.getResources().stream().map(UserResource::getId).toList());
+            assertThat(page.getNextCursor()).isNotNull();
+        }
+        assertThat(back).isEqualTo(walked);
+
         // the same through POST .search
         ListResponse<UserResource> posted = scim.searchRequest("Users").filter("active eq false").invokePost(UserResource.class);
         assertThat(posted.getResources()).extracting(UserResource::getId).containsExactly("u1003", "u1004");
