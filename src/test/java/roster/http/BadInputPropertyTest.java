@@ -208,7 +208,8 @@ class BadInputPropertyTest {
                         new Call("feishu", "list " + n + "=" + v, at(users + "?" + n + "=" + enc(v)).header("Authorization", "Bearer " + feishuToken).GET().build())),
                 Combinators.combine(junkText(), Arbitraries.of("get", "face")).as((id, what) -> new Call("feishu", what + " id " + id,
                         at(users + "/" + enc(id) + (what.equals("face") ? "/face" : "")).header("Authorization", "Bearer " + feishuToken).GET().build())),
-                junkText().filter(v -> !v.isEmpty()).map(v -> new Call("feishu", "face is_cropped=" + v, at(users + "/u1001/face?user_id_type=user_id&is_cropped=" + enc(v))
+                junkText().filter(v -> !v.isEmpty() && !v.equals("true") && !v.equals("false")) // u1001 has a face: those two are answered with it
+                        .map(v -> new Call("feishu", "face is_cropped=" + v, at(users + "/u1001/face?user_id_type=user_id&is_cropped=" + enc(v))
                         .header("Authorization", "Bearer " + feishuToken).GET().build())),
                 Combinators.combine(junkBody(), contentType()).as((b, t) -> new Call("feishu", "patch body " + t + " " + b,
                         at(users + "/u1001?user_id_type=user_id").header("Authorization", "Bearer " + feishuToken).header("Content-Type", t)
