@@ -24,6 +24,7 @@ final class Entries {
 
     static final String PAGED_RESULTS = "1.2.840.113556.1.4.319";
     static final String WHO_AM_I = "1.3.6.1.4.1.4203.1.11.3";
+    static final String START_TLS = "1.3.6.1.4.1.1466.20037";
     static final String SCHEMA_DN = "cn=Subschema";
 
     /** Operational attributes: returned when named or with "+", never for "*". */
@@ -101,13 +102,14 @@ final class Entries {
     }
 
     /** The root DSE: what a client asks a server before anything else. */
-    static Entry rootDse(List<String> namingContexts, String version) {
+    static Entry rootDse(List<String> namingContexts, String version, boolean startTls) {
         Entry e = new Entry(DN.NULL_DN);
         e.addAttribute("objectClass", "top");
         if (!namingContexts.isEmpty()) e.addAttribute("namingContexts", namingContexts.toArray(String[]::new));
         e.addAttribute("supportedLDAPVersion", "3");
         e.addAttribute("supportedControl", PAGED_RESULTS);
-        e.addAttribute("supportedExtension", WHO_AM_I);
+        if (startTls) e.addAttribute("supportedExtension", WHO_AM_I, START_TLS);
+        else e.addAttribute("supportedExtension", WHO_AM_I);
         e.addAttribute("subschemaSubentry", SCHEMA_DN);
         e.addAttribute("vendorName", "Roster");
         e.addAttribute("vendorVersion", version);

@@ -1,5 +1,6 @@
 package roster.ldap;
 
+import com.unboundid.asn1.ASN1Buffer;
 import com.unboundid.asn1.ASN1OctetString;
 import com.unboundid.ldap.listener.LDAPListenerClientConnection;
 import com.unboundid.ldap.listener.LDAPListenerRequestHandler;
@@ -27,9 +28,12 @@ import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchScope;
 import com.unboundid.ldap.sdk.controls.SimplePagedResultsControl;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import roster.model.Failure;
@@ -43,7 +47,6 @@ import roster.model.UserFilter;
 final class LdapSession extends LDAPListenerRequestHandler {
 
     private static final Logger log = LoggerFactory.getLogger(LdapSession.class);
-    private static final String START_TLS = "1.3.6.1.4.1.1466.20037";
     private static final String READ_ONLY = "Roster's LDAP front end is read-only: write through the admin API";
 
     private final LdapFrontEnd server;
@@ -112,7 +115,7 @@ final class LdapSession extends LDAPListenerRequestHandler {
             if (base.isNullDN() || base.equals(new DN(Entries.SCHEMA_DN))) {
                 if (request.getScope() != SearchScope.BASE) throw Searches.noSuchObject(null);
                 Entry entry = base.isNullDN() ? Entries.rootDse(caller.anonymous() ? List.of() : List.of(Tree.tenant(caller.tenant()).toString()),
-                        LdapFrontEnd.version()) : Entries.schema();
+                        LdapFrontEnd.version(), server.tls() != null) : Entries.schema();
                 if (request.getFilter().matchesEntry(entry)) {
                     connection.sendSearchResultEntry(id, Entries.select(entry, request.getAttributes(), request.typesOnly()));
                 }
@@ -201,7 +204,7 @@ final class LdapSession extends LDAPListenerRequestHandler {
         return new LDAPMessage(id, new CompareResponseProtocolOp(code.intValue(), matchedDn, message, null));
     }
 
-    // ---- extended operations: Who am I? (ldapwhoami); StartTLS needs a certificate, which is not configured
+    // ---- extended operations: Who am I? (ldapwhoami) and StartTLS (when a certificate is configured)
 
     @Override
     public LDAPMessage processExtendedRequest(int id, ExtendedRequestProtocolOp request, List<Control> controls) {
@@ -213,11 +216,40 @@ final class LdapSession extends LDAPListenerRequestHandler {
         return switch (request.getOID()) {
             case Entries.WHO_AM_I -> new LDAPMessage(id, new ExtendedResponseProtocolOp(ResultCode.SUCCESS_INT_VALUE, null, null, null, null,
                     new ASN1OctetString(caller.anonymous() ? "" : "dn:" + caller.dn())));
-            case START_TLS -> new LDAPMessage(id, new ExtendedResponseProtocolOp(ResultCode.UNAVAILABLE_INT_VALUE, null,
-                    "StartTLS is not available: no certificate is configured", null, null, null));
+            case Entries.START_TLS -> startTls(id);
             default -> new LDAPMessage(id, new ExtendedResponseProtocolOp(ResultCode.PROTOCOL_ERROR_INT_VALUE, null,
                     "unsupported extended operation " + request.getOID(), null, null, null));
         };
+    }
+
+    /**
+     * StartTLS (RFC 4511 4.14): the success answer goes out in the clear, then the connection's socket is switched to
+     * TLS (the SDK's convertToTLS), whose handshake the client starts on receiving it. Requests are answered one at a
+     * time on the connection's thread, so none is outstanding. The bind state stays (RFC 4513 3.1.1 allows either).
+     */
+    private LDAPMessage startTls(int id) {
+        if (server.tls() == null) return extendedResult(id, ResultCode.UNAVAILABLE, "StartTLS is not available: no certificate is configured");
+        if (connection.getSocket() instanceof SSLSocket) return extendedResult(id, ResultCode.OPERATIONS_ERROR, "TLS is already in use on this connection");
+        LDAPMessage ok = new LDAPMessage(id, new ExtendedResponseProtocolOp(ResultCode.SUCCESS_INT_VALUE, null, null, null, Entries.START_TLS, null));
+        try {
+            OutputStream clear = connection.convertToTLS(server.tls().startTls());
+            ASN1Buffer buffer = new ASN1Buffer();
+            ok.writeTo(buffer);
+            buffer.writeTo(clear);
+            clear.flush();
+        } catch (LDAPException | IOException e) {
+            log.debug("StartTLS failed on connection {}: {}", connection.getConnectionID(), e.toString());
+            try {
+                connection.close();
+            } catch (IOException ignored) {
+                // already gone
+            }
+        }
+        return ok; // sent above: the connection suppresses its own copy of the next answer after convertToTLS
+    }
+
+    private static LDAPMessage extendedResult(int id, ResultCode code, String message) {
+        return new LDAPMessage(id, new ExtendedResponseProtocolOp(code.intValue(), null, message, null, null, null));
     }
 
     // ---- writes: refused
