@@ -51,6 +51,15 @@ public final class LdapFrontEnd implements FrontEnd.Started {
     private final Tls tls;
     private final TlsSockets tlsSockets;
     private final int idleMillis;
+    /**
+     * Where searches run, off their connections' threads (see LdapSession): at most one per connection at a time,
+     * so the listeners' connection limit bounds it.
+     */
+    private final java.util.concurrent.ExecutorService searchThreads = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "roster-ldap-search");
+        t.setDaemon(true);
+        return t;
+    });
     private final String host;
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
 
@@ -122,6 +131,7 @@ public final class LdapFrontEnd implements FrontEnd.Started {
         if (listener != null) listener.shutDown(true);
         if (ldaps != null) ldaps.shutDown(true);
         if (tls != null) tls.close();
+        searchThreads.shutdownNow();
     }
 
     // ---- what sessions share
@@ -136,6 +146,10 @@ public final class LdapFrontEnd implements FrontEnd.Started {
 
     Searches searches() {
         return searches;
+    }
+
+    java.util.concurrent.Executor searchThreads() {
+        return searchThreads;
     }
 
     /** The sockets StartTLS switches to, or null when no certificate is configured. */

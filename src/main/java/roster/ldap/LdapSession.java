@@ -4,6 +4,7 @@ import com.unboundid.asn1.ASN1Buffer;
 import com.unboundid.asn1.ASN1OctetString;
 import com.unboundid.ldap.listener.LDAPListenerClientConnection;
 import com.unboundid.ldap.listener.LDAPListenerRequestHandler;
+import com.unboundid.ldap.protocol.AbandonRequestProtocolOp;
 import com.unboundid.ldap.protocol.AddRequestProtocolOp;
 import com.unboundid.ldap.protocol.AddResponseProtocolOp;
 import com.unboundid.ldap.protocol.BindRequestProtocolOp;
@@ -21,6 +22,7 @@ import com.unboundid.ldap.protocol.ModifyRequestProtocolOp;
 import com.unboundid.ldap.protocol.ModifyResponseProtocolOp;
 import com.unboundid.ldap.protocol.SearchRequestProtocolOp;
 import com.unboundid.ldap.protocol.SearchResultDoneProtocolOp;
+import com.unboundid.ldap.protocol.UnbindRequestProtocolOp;
 import com.unboundid.ldap.sdk.Control;
 import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.Entry;
@@ -32,7 +34,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +57,11 @@ final class LdapSession extends LDAPListenerRequestHandler {
 
     private final LdapFrontEnd server;
     private final LDAPListenerClientConnection connection;
-    private Caller caller = Caller.ANONYMOUS;
+    private volatile Caller caller = Caller.ANONYMOUS;
+    /** The searches of this connection, run one after another off the connection's thread (see processSearchRequest). */
+    private CompletableFuture<Void> searches = CompletableFuture.completedFuture(null);
+    /** The abandon flag of each search not yet finished, by message id. */
+    private final Map<Integer, AtomicBoolean> pending = new ConcurrentHashMap<>();
     private static final long RECHECK_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
     /** When the bound app was last read (System.nanoTime); a bind reads it. */
     private long checkedAt;
@@ -74,6 +84,7 @@ final class LdapSession extends LDAPListenerRequestHandler {
 
     @Override
     public void closeInstance() {
+        pending.values().forEach(abandoned -> abandoned.set(true));
         if (connection != null) server.release(connection);
     }
 
@@ -81,6 +92,7 @@ final class LdapSession extends LDAPListenerRequestHandler {
 
     @Override
     public LDAPMessage processBindRequest(int id, BindRequestProtocolOp request, List<Control> controls) {
+        awaitSearches();
         caller = Caller.ANONYMOUS; // a bind ends the previous identity, whatever its outcome
         try {
             refuseCriticalControls(controls, false);
@@ -108,8 +120,55 @@ final class LdapSession extends LDAPListenerRequestHandler {
 
     // ---- search
 
+    /**
+     * A search runs on a thread of its own, so that the connection's thread goes on reading and sees an abandon
+     * (RFC 4511 4.11) or an unbind while entries are being sent: an abandoned search stops at its next entry and
+     * gets no answer. The searches of one connection still run one at a time, in order, and any other request
+     * waits for them, so each sees the bind state its position in the stream gives it.
+     */
     @Override
     public LDAPMessage processSearchRequest(int id, SearchRequestProtocolOp request, List<Control> controls) {
+        AtomicBoolean abandoned = new AtomicBoolean();
+        pending.put(id, abandoned);
+        searches = searches.thenRunAsync(() -> {
+            try {
+                LDAPMessage done = abandoned.get() ? null : search(id, request, controls, abandoned);
+                if (done != null && !abandoned.get()) Answers.send(connection, done);
+            } catch (Abandoned | LDAPException e) {
+                // abandoned, or the connection is gone: nothing to answer
+            } catch (RuntimeException | Error e) {
+                log.error("LDAP search failed (connection {})", connection.getConnectionID(), e);
+            } finally {
+                pending.remove(id);
+            }
+        }, server.searchThreads());
+        return null;
+    }
+
+    @Override
+    public void processAbandonRequest(int id, AbandonRequestProtocolOp request, List<Control> controls) {
+        AtomicBoolean abandoned = pending.get(request.getIDToAbandon());
+        if (abandoned != null) abandoned.set(true);
+    }
+
+    @Override
+    public void processUnbindRequest(int id, UnbindRequestProtocolOp request, List<Control> controls) {
+        pending.values().forEach(abandoned -> abandoned.set(true));
+    }
+
+    /** Waits for this connection's searches to end (before a request that reads or changes the bind state). */
+    private void awaitSearches() {
+        searches.join();
+    }
+
+    /** Thrown from the entry sink when the search was abandoned. */
+    private static final class Abandoned extends RuntimeException {
+        Abandoned() {
+            super(null, null, false, false);
+        }
+    }
+
+    private LDAPMessage search(int id, SearchRequestProtocolOp request, List<Control> controls, AtomicBoolean abandoned) {
         List<Control> answerControls = new ArrayList<>();
         try {
             SimplePagedResultsControl paged = refuseCriticalControls(controls, true);
@@ -143,7 +202,10 @@ final class LdapSession extends LDAPListenerRequestHandler {
                 }
                 limit = sizeLimit > 0 ? Math.min(sizeLimit, paged.getSize()) : paged.getSize();
             }
-            Long next = server.searches().page(search, from, limit, entry -> connection.sendSearchResultEntry(id, entry));
+            Long next = server.searches().page(search, from, limit, entry -> {
+                if (abandoned.get()) throw new Abandoned();
+                connection.sendSearchResultEntry(id, entry);
+            });
             boolean pageFull = paged != null && (sizeLimit == 0 || paged.getSize() <= sizeLimit);
             if (paged != null) {
                 String cookie = next != null && pageFull ? server.cursors().encode(binding, next) : "";
@@ -154,6 +216,8 @@ final class LdapSession extends LDAPListenerRequestHandler {
         } catch (LDAPException e) {
             // the connection is gone (or a filter could not be tested): answer if anyone still listens
             return done(id, e.getResultCode(), null, e.getMessage(), answerControls);
+        } catch (Abandoned e) {
+            throw e;
         } catch (RuntimeException e) {
             Refusal r = refusal(e);
             return done(id, r.code, r.matchedDn, r.message, answerControls);
@@ -196,6 +260,7 @@ final class LdapSession extends LDAPListenerRequestHandler {
 
     @Override
     public LDAPMessage processCompareRequest(int id, CompareRequestProtocolOp request, List<Control> controls) {
+        awaitSearches();
         try {
             refuseCriticalControls(controls, false);
             if (caller.anonymous()) throw new LdapRefusal(ResultCode.INSUFFICIENT_ACCESS_RIGHTS, "bind first");
@@ -220,6 +285,7 @@ final class LdapSession extends LDAPListenerRequestHandler {
 
     @Override
     public LDAPMessage processExtendedRequest(int id, ExtendedRequestProtocolOp request, List<Control> controls) {
+        awaitSearches(); // StartTLS needs no operation outstanding (RFC 4511 4.14.1)
         try {
             refuseCriticalControls(controls, false);
         } catch (LdapRefusal r) {
@@ -236,8 +302,8 @@ final class LdapSession extends LDAPListenerRequestHandler {
 
     /**
      * StartTLS (RFC 4511 4.14): the success answer goes out in the clear, then the connection's socket is switched to
-     * TLS (the SDK's convertToTLS), whose handshake the client starts on receiving it. Requests are answered one at a
-     * time on the connection's thread, so none is outstanding. The bind state stays (RFC 4513 3.1.1 allows either).
+     * TLS (the SDK's convertToTLS), whose handshake the client starts on receiving it. Searches were awaited, so no
+     * operation is outstanding. The bind state stays (RFC 4513 3.1.1 allows either).
      */
     private LDAPMessage startTls(int id) {
         if (server.tls() == null) return extendedResult(id, ResultCode.UNAVAILABLE, "StartTLS is not available: no certificate is configured");
