@@ -140,7 +140,7 @@ public record Settings(
     static java.time.Duration parseDuration(String name, String value, java.time.Duration fallback) {
         if (value == null || value.isBlank()) return fallback;
         var m = java.util.regex.Pattern.compile("\\s*(\\d{1,9})\\s*(ms|s|m)?\\s*").matcher(value);
-        if (!m.matches()) throw new IllegalArgumentException(name + " must be a duration like 10s or 500ms: " + value);
+        if (!m.matches()) throw new ConfigError(name, "must be a duration like 10s, 500ms or 2m (0 for none), not '" + shown(value) + "'");
         long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2);
         return switch (unit) {

@@ -185,6 +185,9 @@ class LdapTlsTest {
                 .hasMessageContaining("ROSTER_LDAPS_PORT");
         assertThat(Settings.fromEnvironment(Map.of()).ldapsPort()).isNull();
         assertThat(Settings.fromEnvironment(Map.of()).ldapIdleTimeout()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(Settings.fromEnvironment(Map.of("ROSTER_LDAP_IDLE_TIMEOUT", "90s")).ldapIdleTimeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("ROSTER_LDAP_IDLE_TIMEOUT", "soon"))).isInstanceOf(ConfigError.class)
+                .extracting(e -> ((ConfigError) e).setting()).isEqualTo("ROSTER_LDAP_IDLE_TIMEOUT");
     }
 
     @Test
