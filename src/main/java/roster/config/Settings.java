@@ -21,18 +21,26 @@ public record Settings(
         Integer ldapPort,
         java.time.Duration statementTimeout,
         Path tlsCert,
-        Path tlsKey) {
+        Path tlsKey,
+        Integer ldapsPort,
+        java.time.Duration ldapIdleTimeout) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_LDAP_PORT = 3890;
     /** ROSTER_STATEMENT_TIMEOUT when unset: a query of a request running longer is cut off and answered 503. */
     public static final java.time.Duration DEFAULT_STATEMENT_TIMEOUT = java.time.Duration.ofSeconds(10);
+    /** ROSTER_LDAP_IDLE_TIMEOUT when unset: an LDAP connection that sends nothing this long is closed (AD's MaxConnIdleTime). */
+    public static final java.time.Duration DEFAULT_LDAP_IDLE_TIMEOUT = java.time.Duration.ofMinutes(15);
 
     /** What no source of settings may give (a flag bypasses the parsing of the environment). */
     public Settings {
         if (adminToken != null && adminToken.isBlank()) throw new ConfigError("--admin-token (ROSTER_ADMIN_TOKEN)", "must not be empty");
         if (port < 0 || port > 65535) throw new ConfigError("--port (ROSTER_PORT)", "must be a port number from 0 to 65535, not " + port);
         if ((tlsCert == null) != (tlsKey == null)) throw new ConfigError("ROSTER_TLS_CERT, ROSTER_TLS_KEY", "give both (PEM files) or neither");
+        if (ldapsPort != null && tlsCert == null) {
+            throw new ConfigError("ROSTER_LDAPS_PORT", "LDAPS needs a certificate: set ROSTER_TLS_CERT and ROSTER_TLS_KEY, or leave ROSTER_LDAPS_PORT off");
+        }
+        if (ldapIdleTimeout == null) ldapIdleTimeout = DEFAULT_LDAP_IDLE_TIMEOUT;
     }
 
     public static Settings fromEnvironment() {
@@ -55,7 +63,9 @@ public record Settings(
                 ldapPort(env.getOrDefault("ROSTER_LDAP_PORT", String.valueOf(DEFAULT_LDAP_PORT))),
                 parseDuration("ROSTER_STATEMENT_TIMEOUT", env.get("ROSTER_STATEMENT_TIMEOUT"), DEFAULT_STATEMENT_TIMEOUT),
                 existingFile("ROSTER_TLS_CERT", env.get("ROSTER_TLS_CERT")),
-                existingFile("ROSTER_TLS_KEY", env.get("ROSTER_TLS_KEY")));
+                existingFile("ROSTER_TLS_KEY", env.get("ROSTER_TLS_KEY")),
+                port("ROSTER_LDAPS_PORT", env.getOrDefault("ROSTER_LDAPS_PORT", "off")),
+                parseDuration("ROSTER_LDAP_IDLE_TIMEOUT", env.get("ROSTER_LDAP_IDLE_TIMEOUT"), DEFAULT_LDAP_IDLE_TIMEOUT));
     }
 
     /**
@@ -91,7 +101,7 @@ public record Settings(
 
     /** Settings for an embedded server (tests): the defaults but for what is given; no LDAP listener. */
     public static Settings of(String host, int port, Path dataDir, String jdbcUrl, String adminToken) {
-        return new Settings(host, port, dataDir, jdbcUrl, adminToken, 0, null, false, false, WebhookSettings.DEFAULTS, null, DEFAULT_STATEMENT_TIMEOUT, null, null);
+        return new Settings(host, port, dataDir, jdbcUrl, adminToken, 0, null, false, false, WebhookSettings.DEFAULTS, null, DEFAULT_STATEMENT_TIMEOUT, null, null, null, DEFAULT_LDAP_IDLE_TIMEOUT);
     }
 
     /** The embedded database lives in the data folder unless ROSTER_DB names another one. */
@@ -106,31 +116,31 @@ public record Settings(
                 dataDir != null ? dataDir : this.dataDir,
                 jdbcUrl != null ? jdbcUrl : this.jdbcUrl,
                 adminToken != null ? adminToken : this.adminToken,
-                rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks, ldapPort, statementTimeout, tlsCert, tlsKey);
+                rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks, ldapPort, statementTimeout, tlsCert, tlsKey, ldapsPort, ldapIdleTimeout);
     }
 
     public Settings withRateLimit(int perSecond) {
-        return new Settings(host, port, dataDir, jdbcUrl, adminToken, perSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks, ldapPort, statementTimeout, tlsCert, tlsKey);
+        return new Settings(host, port, dataDir, jdbcUrl, adminToken, perSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks, ldapPort, statementTimeout, tlsCert, tlsKey, ldapsPort, ldapIdleTimeout);
     }
 
     public Settings withWebhooks(WebhookSettings newWebhooks) {
-        return new Settings(host, port, dataDir, jdbcUrl, adminToken, rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, newWebhooks, ldapPort, statementTimeout, tlsCert, tlsKey);
+        return new Settings(host, port, dataDir, jdbcUrl, adminToken, rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, newWebhooks, ldapPort, statementTimeout, tlsCert, tlsKey, ldapsPort, ldapIdleTimeout);
     }
 
     /** The LDAP port: null turns the LDAP listener off, 0 picks a free port. */
     public Settings withLdapPort(Integer port) {
-        return new Settings(host, this.port, dataDir, jdbcUrl, adminToken, rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks, port, statementTimeout, tlsCert, tlsKey);
+        return new Settings(host, this.port, dataDir, jdbcUrl, adminToken, rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks, port, statementTimeout, tlsCert, tlsKey, ldapsPort, ldapIdleTimeout);
     }
 
     public Settings withStatementTimeout(java.time.Duration timeout) {
-        return new Settings(host, port, dataDir, jdbcUrl, adminToken, rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks, ldapPort, timeout, tlsCert, tlsKey);
+        return new Settings(host, port, dataDir, jdbcUrl, adminToken, rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks, ldapPort, timeout, tlsCert, tlsKey, ldapsPort, ldapIdleTimeout);
     }
 
     /** "10s", "500ms", "2m", or a number of seconds; "0" turns the limit off. */
     static java.time.Duration parseDuration(String name, String value, java.time.Duration fallback) {
         if (value == null || value.isBlank()) return fallback;
         var m = java.util.regex.Pattern.compile("\\s*(\\d{1,9})\\s*(ms|s|m)?\\s*").matcher(value);
-        if (!m.matches()) throw new IllegalArgumentException(name + " must be a duration like 10s or 500ms: " + value);
+        if (!m.matches()) throw new ConfigError(name, "must be a duration like 10s, 500ms or 2m (0 for none), not '" + shown(value) + "'");
         long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2);
         return switch (unit) {
@@ -142,7 +152,16 @@ public record Settings(
 
     /** Settings serving HTTPS with this PEM certificate chain and key. */
     public Settings withTls(Path cert, Path key) {
-        return new Settings(host, port, dataDir, jdbcUrl, adminToken, rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks, ldapPort, statementTimeout, cert, key);
+        return new Settings(host, port, dataDir, jdbcUrl, adminToken, rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks, ldapPort, statementTimeout, cert, key, ldapsPort, ldapIdleTimeout);
+    }
+
+    /** LDAPS on its own port (null: off, 0: a free one); needs the TLS certificate. */
+    public Settings withLdaps(Integer ldapsPort) {
+        return new Settings(host, port, dataDir, jdbcUrl, adminToken, rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks, ldapPort, statementTimeout, tlsCert, tlsKey, ldapsPort, ldapIdleTimeout);
+    }
+
+    public Settings withLdapIdleTimeout(java.time.Duration timeout) {
+        return new Settings(host, port, dataDir, jdbcUrl, adminToken, rateLimitPerSecond, secretKey, benchCeiling, stderrIsTerminal, webhooks, ldapPort, statementTimeout, tlsCert, tlsKey, ldapsPort, timeout);
     }
 
     public boolean tls() {
@@ -194,10 +213,14 @@ public record Settings(
 
     /** ROSTER_LDAP_PORT (or --ldap-port): a port number, 0 for a free one, or "off" (null). */
     public static Integer ldapPort(String value) {
+        return port("ROSTER_LDAP_PORT", value);
+    }
+
+    private static Integer port(String variable, String value) {
         String v = value.trim();
         if (v.equalsIgnoreCase("off")) return null;
         if (!v.matches("\\d{1,5}") || Integer.parseInt(v) > 65535) {
-            throw new ConfigError("ROSTER_LDAP_PORT", "must be a port number from 0 to 65535 (0 picks a free one) or off, not '" + shown(value) + "'");
+            throw new ConfigError(variable, "must be a port number from 0 to 65535 (0 picks a free one) or off, not '" + shown(value) + "'");
         }
         return Integer.parseInt(v);
     }

@@ -2,6 +2,7 @@ package roster.http;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -13,6 +14,8 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -27,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * HTTPS from a PEM certificate chain and private key (what certbot and most CAs hand out), reloaded when either
  * file changes: a renewed certificate is served to new connections without a restart. A pair that does not load
  * (half-written during a renewal, a key that is not the certificate's) keeps the previous one in service.
+ * Listeners of their own (LDAPS, StartTLS) secure their accepted sockets with {@link #secure}.
  */
-final class Tls implements AutoCloseable {
+public final class Tls implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Tls.class);
     private static final char[] PASSWORD = "roster".toCharArray(); // of the in-memory key store only
@@ -44,7 +48,7 @@ final class Tls implements AutoCloseable {
     });
     private String loadedVersion;
 
-    Tls(Path cert, Path key) {
+    public Tls(Path cert, Path key) {
         this.cert = cert;
         this.key = key;
         loadedVersion = version();
@@ -64,6 +68,29 @@ final class Tls implements AutoCloseable {
         } catch (Exception e) {
             log.warn("TLS certificate or key changed but does not load ({}); the previous one stays in service", e.getMessage());
         }
+    }
+
+    /**
+     * The server side of TLS over an accepted socket, with the certificate in service now and the protocols and
+     * ciphers HTTPS allows. The handshake happens on the first read, on the connection's own thread.
+     */
+    public SSLSocket secure(Socket plain) throws IOException {
+        SSLContext context;
+        synchronized (this) {
+            // Jetty starts the factory of the HTTPS connector; a listener of its own is started here, once
+            if (!factory.isStarted()) {
+                try {
+                    factory.start();
+                } catch (Exception e) {
+                    throw new IOException("TLS cannot start: " + e.getMessage(), e);
+                }
+            }
+            context = factory.getSslContext();
+        }
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, null, plain.getPort(), true);
+        socket.setUseClientMode(false);
+        socket.setSSLParameters(factory.customize(socket.getSSLParameters()));
+        return socket;
     }
 
     /** What identifies the files' current content cheaply: modification times and sizes. */
@@ -136,5 +163,10 @@ final class Tls implements AutoCloseable {
     @Override
     public void close() {
         watcher.shutdownNow();
+        try {
+            factory.stop();
+        } catch (Exception e) {
+            log.debug("TLS factory did not stop cleanly: {}", e.toString());
+        }
     }
 }

@@ -75,12 +75,12 @@ final class Filters {
         return switch (attribute) {
             case "objectclass" -> Entries.USER_CLASSES.stream().anyMatch(value::equalsIgnoreCase) ? UserFilter.ALL : NONE;
             case "uid" -> uid(new UserFilter.Equals(Attribute.USERNAME, value, true), UserFilter.eq(Attribute.ID, value));
-            case "cn", "sn", "displayname" -> name(new UserFilter.Equals(Attribute.NAME, value, true),
+            case "cn", "sn", "givenname", "displayname" -> name(new UserFilter.Equals(Attribute.NAME, value, true),
                     uid(new UserFilter.Equals(Attribute.USERNAME, value, true), UserFilter.eq(Attribute.ID, value)));
             case "mail" -> new UserFilter.Equals(Attribute.EMAIL, value, true);
             case "telephonenumber" -> UserFilter.eq(Attribute.PHONE, value);
             case "employeenumber" -> number(value).map(n -> UserFilter.eq(Attribute.NUM, n)).orElse(NONE);
-            case "departmentnumber" -> new UserFilter.InDepartments(List.of(value));
+            case "departmentnumber", "ou" -> new UserFilter.InDepartments(List.of(value));
             case "memberof" -> groupOf(value, tenant).<UserFilter>map(UserFilter.InAccessGroup::new).orElse(NONE);
             case "createtimestamp" -> time(value).map(t -> UserFilter.eq(Attribute.CREATED_AT, t)).orElse(NONE);
             case "modifytimestamp" -> time(value).map(t -> UserFilter.eq(Attribute.UPDATED_AT, t)).orElse(NONE);
@@ -90,7 +90,7 @@ final class Filters {
 
     private static UserFilter presence(String attribute) {
         return switch (attribute) {
-            case "objectclass", "uid", "cn", "sn", "displayname", "employeenumber", "entryuuid" -> UserFilter.ALL;
+            case "objectclass", "uid", "cn", "sn", "givenname", "displayname", "employeenumber", "entryuuid" -> UserFilter.ALL;
             case "mail" -> new UserFilter.Present(Attribute.EMAIL);
             case "telephonenumber" -> new UserFilter.Present(Attribute.PHONE);
             case "memberof" -> new UserFilter.InAnyAccessGroup();
@@ -103,7 +103,7 @@ final class Filters {
     private static UserFilter substring(String attribute, String prefix, List<String> middle, String suffix) {
         return switch (attribute) {
             case "uid" -> uid(sub(Attribute.USERNAME, prefix, middle, suffix), sub(Attribute.ID, prefix, middle, suffix));
-            case "cn", "sn", "displayname" -> name(sub(Attribute.NAME, prefix, middle, suffix),
+            case "cn", "sn", "givenname", "displayname" -> name(sub(Attribute.NAME, prefix, middle, suffix),
                     uid(sub(Attribute.USERNAME, prefix, middle, suffix), sub(Attribute.ID, prefix, middle, suffix)));
             case "mail" -> sub(Attribute.EMAIL, prefix, middle, suffix);
             case "telephonenumber" -> sub(Attribute.PHONE, prefix, middle, suffix);
@@ -114,7 +114,7 @@ final class Filters {
     private static UserFilter ordering(String attribute, Comparison comparison, String value) {
         return switch (attribute) {
             case "uid" -> uid(UserFilter.compare(Attribute.USERNAME, comparison, value), UserFilter.compare(Attribute.ID, comparison, value));
-            case "cn", "sn", "displayname" -> name(UserFilter.compare(Attribute.NAME, comparison, value),
+            case "cn", "sn", "givenname", "displayname" -> name(UserFilter.compare(Attribute.NAME, comparison, value),
                     uid(UserFilter.compare(Attribute.USERNAME, comparison, value), UserFilter.compare(Attribute.ID, comparison, value)));
             case "mail" -> UserFilter.compare(Attribute.EMAIL, comparison, value);
             case "telephonenumber" -> UserFilter.compare(Attribute.PHONE, comparison, value);
@@ -131,7 +131,7 @@ final class Filters {
                 UserFilter.and(UserFilter.not(new UserFilter.Present(Attribute.USERNAME)), onId)));
     }
 
-    /** cn, sn and displayName are the name, or the uid of a user without one. */
+    /** cn, sn, givenName and displayName are the name, or the uid of a user without one. */
     private static UserFilter name(UserFilter onName, UserFilter onUid) {
         return new UserFilter.Or(List.of(onName, UserFilter.and(UserFilter.not(new UserFilter.Present(Attribute.NAME)), onUid)));
     }

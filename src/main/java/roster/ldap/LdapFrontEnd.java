@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import roster.config.ConfigError;
 import roster.core.FrontEnd;
 import roster.core.Services;
+import roster.http.Tls;
 import roster.query.Cursors;
 
 /**
@@ -44,6 +45,21 @@ public final class LdapFrontEnd implements FrontEnd.Started {
     private final Binds binds;
     private final Searches searches;
     private final LDAPListener listener;
+    /** LDAPS on ROSTER_LDAPS_PORT, when set. */
+    private final LDAPListener ldaps;
+    /** StartTLS and LDAPS, when a certificate is configured (null without one). */
+    private final Tls tls;
+    private final TlsSockets tlsSockets;
+    private final int idleMillis;
+    /**
+     * Where searches run, off their connections' threads (see LdapSession): at most one per connection at a time,
+     * so the listeners' connection limit bounds it.
+     */
+    private final java.util.concurrent.ExecutorService searchThreads = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "roster-ldap-search");
+        t.setDaemon(true);
+        return t;
+    });
     private final String host;
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
 
@@ -52,6 +68,21 @@ public final class LdapFrontEnd implements FrontEnd.Started {
         this.binds = new Binds(services);
         this.searches = new Searches(services);
         this.host = host;
+        var settings = services.settings();
+        this.idleMillis = (int) Math.min(Integer.MAX_VALUE, settings.ldapIdleTimeout().toMillis());
+        this.tls = settings.tls() ? new Tls(settings.tlsCert(), settings.tlsKey()) : null;
+        this.tlsSockets = tls == null ? null : new TlsSockets(tls);
+        try {
+            this.listener = listen("ROSTER_LDAP_PORT", port, null);
+            this.ldaps = settings.ldapsPort() == null ? null : listen("ROSTER_LDAPS_PORT", settings.ldapsPort(), tlsSockets.ldaps());
+        } catch (ConfigError e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** One listener: plain LDAP (with StartTLS when a certificate is configured), or LDAPS through sockets. */
+    private LDAPListener listen(String setting, int port, javax.net.ServerSocketFactory sockets) {
         LDAPListenerConfig config = new LDAPListenerConfig(port, new LdapSession(this));
         try {
             config.setListenAddress(InetAddress.getByName(host));
@@ -61,13 +92,15 @@ public final class LdapFrontEnd implements FrontEnd.Started {
         config.setMaxConnections(MAX_CONNECTIONS);
         config.setMaxMessageSizeBytes(MAX_MESSAGE_BYTES);
         config.setExceptionHandler(new QuietExceptions());
-        this.listener = new LDAPListener(config);
+        if (sockets != null) config.setServerSocketFactory(sockets);
+        LDAPListener l = new LDAPListener(config);
         try {
-            listener.startListening();
+            l.startListening();
         } catch (IOException e) {
-            throw new ConfigError("ROSTER_LDAP_PORT", "cannot listen for LDAP on " + host + ":" + port + " (" + e.getMessage()
-                    + "): set ROSTER_LDAP_PORT (--ldap-port) to a free port, 0 for any free one, or off; or another ROSTER_HOST");
+            throw new ConfigError(setting, "cannot listen for LDAP on " + host + ":" + port + " (" + e.getMessage()
+                    + "): set " + setting + " to a free port, 0 for any free one, or off; or another ROSTER_HOST");
         }
+        return l;
     }
 
     /** Starts the listener, or nothing when ROSTER_LDAP_PORT is off. */
@@ -81,14 +114,24 @@ public final class LdapFrontEnd implements FrontEnd.Started {
         return listener.getListenPort();
     }
 
+    /** The LDAPS port, or -1 when ROSTER_LDAPS_PORT is off. */
+    public int ldapsPort() {
+        return ldaps == null ? -1 : ldaps.getListenPort();
+    }
+
     @Override
     public Optional<String> listening() {
-        return Optional.of("Roster LDAP listening on ldap://" + host + ":" + port());
+        String line = "Roster LDAP listening on ldap://" + host + ":" + port();
+        if (ldaps != null) line += System.lineSeparator() + "Roster LDAPS listening on ldaps://" + host + ":" + ldapsPort();
+        return Optional.of(line);
     }
 
     @Override
     public void close() {
-        listener.shutDown(true);
+        if (listener != null) listener.shutDown(true);
+        if (ldaps != null) ldaps.shutDown(true);
+        if (tls != null) tls.close();
+        searchThreads.shutdownNow();
     }
 
     // ---- what sessions share
@@ -105,6 +148,15 @@ public final class LdapFrontEnd implements FrontEnd.Started {
         return searches;
     }
 
+    java.util.concurrent.Executor searchThreads() {
+        return searchThreads;
+    }
+
+    /** The sockets StartTLS switches to, or null when no certificate is configured. */
+    TlsSockets tls() {
+        return tlsSockets;
+    }
+
     Cursors cursors() {
         return services.cursors();
     }
@@ -116,6 +168,11 @@ public final class LdapFrontEnd implements FrontEnd.Started {
 
     /** Counts a new connection against its address's limit; past it, the connection is closed at once. */
     void admit(LDAPListenerClientConnection connection) throws LDAPException {
+        try {
+            connection.getSocket().setSoTimeout(idleMillis); // idle: no request for this long closes the connection
+        } catch (java.net.SocketException e) {
+            throw new LDAPException(ResultCode.CONNECT_ERROR, "the connection is gone");
+        }
         AtomicInteger count = perAddress.computeIfAbsent(connection.getSocket().getInetAddress(), a -> new AtomicInteger());
         if (count.incrementAndGet() > MAX_CONNECTIONS_PER_ADDRESS) {
             count.decrementAndGet();

@@ -79,6 +79,11 @@ public final class UserQueries {
         return keysetPage(filter, order, limit, tx -> Users.page(tx, tenantId, filter, wide(tx, tenantId, filter), order, after, limit + 1, shown));
     }
 
+    /** A projected keyset page whose users also carry their departments and access groups (LDAP's departmentNumber, memberOf). */
+    public KeysetPage keysetPage(String tenantId, UserFilter filter, Order order, Long after, int limit, Set<Attribute> shown, boolean memberships) {
+        return keysetPage(filter, order, limit, tx -> Users.page(tx, tenantId, filter, wide(tx, tenantId, filter), order, after, limit + 1, shown, memberships));
+    }
+
     private KeysetPage keysetPage(UserFilter filter, Order order, int limit, Function<Tx, List<User>> onePastLimit) {
         if (!order.isKeyset()) throw new IllegalArgumentException("keyset paging needs order NUM, NUM_DESC or SEQUENCE");
         return read(filter, tx -> {

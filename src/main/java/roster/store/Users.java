@@ -201,8 +201,15 @@ public final class Users {
     /** A keyset page whose users carry only the attributes shown (and id, num, sequence): see UserRows.Projection. */
     public static List<User> page(Tx tx, String tenantId, UserFilter filter, Predicate<UserFilter> wide, Order order,
                                   Long after, int limit, Set<Attribute> shown) {
+        return page(tx, tenantId, filter, wide, order, after, limit, shown, false);
+    }
+
+    /** The same, and with memberships: their departments and access groups too (two indexed reads per page). */
+    public static List<User> page(Tx tx, String tenantId, UserFilter filter, Predicate<UserFilter.InDepartments> wide, Order order,
+                                  Long after, int limit, Set<Attribute> shown, boolean memberships) {
         UserRows.Projection projection = UserRows.Projection.of(shown);
-        return select(tx, tenantId, filter, wide, order, after, null, 0, limit, projection.columns(), (rs, ctx) -> projection.map(rs));
+        List<User> rows = select(tx, tenantId, filter, wide, order, after, null, 0, limit, projection.columns(), (rs, ctx) -> projection.map(rs));
+        return memberships ? UserRows.read(tx, tenantId, rows, UserDetail.PROFILE) : rows;
     }
 
     private static List<User> select(Tx tx, String tenantId, UserFilter filter, Predicate<UserFilter> wide, Order order,

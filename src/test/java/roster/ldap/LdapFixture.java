@@ -46,8 +46,12 @@ final class LdapFixture {
     }
 
     static int port(TestServer server) {
+        return frontEnd(server).port();
+    }
+
+    static LdapFrontEnd frontEnd(TestServer server) {
         return server.server.frontEnds().stream().filter(LdapFrontEnd.class::isInstance).map(LdapFrontEnd.class::cast)
-                .findFirst().orElseThrow().port();
+                .findFirst().orElseThrow();
     }
 
     /** Every uid of the directory: the demo's six (u1006 has no username) and the bulk users. */

@@ -434,6 +434,29 @@ class LdapProtocolTest {
     }
 
     @Test
+    void pagedEntriesAreTheEntriesEachDnNames() throws Exception {
+        // pages read only the columns entries are made of; a base search reads the whole user: the same entries
+        try (LDAPConnection c = asApp(port, LdapFixture.ALL_DN)) {
+            SearchResult walk = c.search(LdapFixture.PEOPLE, SearchScope.ONE, "(objectClass=inetOrgPerson)", "*", "+");
+            assertThat(walk.getEntryCount()).isEqualTo(LdapFixture.allUids().size());
+            for (SearchResultEntry e : walk.getSearchEntries()) {
+                SearchResultEntry one = c.getEntry(e.getDN(), "*", "+");
+                assertThat(new TreeSet<>(e.getAttributes().stream().map(Attribute::toString).toList()))
+                        .isEqualTo(new TreeSet<>(one.getAttributes().stream().map(Attribute::toString).toList()));
+            }
+            SearchResultEntry zhangsan = c.getEntry("uid=zhangsan,ou=people,o=acme");
+            assertThat(zhangsan.getAttributeValue("givenName")).isEqualTo(zhangsan.getAttributeValue("cn"));
+            assertThat(zhangsan.getAttributeValues("ou")).containsExactlyInAnyOrder(zhangsan.getAttributeValues("departmentNumber"));
+            assertThat(zhangsan.getAttributeValues("ou")).isNotEmpty();
+            // only what is asked for: no memberships read, none sent
+            SearchResultEntry few = c.searchForEntry(LdapFixture.PEOPLE, SearchScope.ONE, "(uid=zhangsan)", "uid", "mail");
+            assertThat(few.getAttributes()).extracting(Attribute::getName).containsExactlyInAnyOrder("uid", "mail");
+            assertThat(c.search(LdapFixture.PEOPLE, SearchScope.ONE, "(givenName=张三)").getEntryCount()).isEqualTo(1);
+            assertThat(c.search(LdapFixture.PEOPLE, SearchScope.ONE, "(&(ou=" + zhangsan.getAttributeValues("ou")[0] + ")(uid=zhangsan))").getEntryCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void anonymousClientsReadTheRootDseAndNothingElse() throws Exception {
         try (LDAPConnection c = connect(port)) {
             com.unboundid.ldap.sdk.RootDSE root = c.getRootDSE();
