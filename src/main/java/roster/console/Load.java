@@ -1,23 +1,43 @@
 package roster.console;
 
+import roster.core.LoadLog;
+
 /**
- * A fixture load started from the console, read by its progress page while it runs on the loader's thread. The
- * load is one transaction (all or nothing), so the progress is what was read, and the outcome comes at the end.
+ * A fixture load started from the console as its progress page shows it, read from its row (console_loads) by
+ * whichever process answers the poll. The load is one transaction (all or nothing), so the progress is what was
+ * read, and the outcome comes at the end. A running load whose row has not moved for {@link #STALE_MILLIS} belongs
+ * to a process that stopped (its transaction rolled back): it shows as failed.
  */
 public final class Load {
 
-    public enum State { QUEUED, RUNNING, DONE, FAILED }
+    public enum State { RUNNING, DONE, FAILED }
 
-    private final long size;
-    private volatile long read;
-    private volatile long users;
-    private volatile State state = State.QUEUED;
-    private volatile String path;
-    private volatile String reason;
-    private volatile long[] counts = {0, 0, 0, 0};
+    /** The loading process writes its row every half second: this long without one, it is gone. */
+    static final long STALE_MILLIS = 30_000;
 
-    Load(long size) {
-        this.size = size;
+    private final LoadLog.Entry row;
+    private final State state;
+    private final String reason;
+    private final long read;
+    private final long users;
+
+    /**
+     * The row as of now. live is {bytes read, users} when this process holds the load: fresher than its row (on
+     * SQLite the row cannot be written while the load's transaction holds the one writer), and not stopped.
+     */
+    Load(LoadLog.Entry row, long now, long[] live) {
+        this.row = row;
+        boolean running = row.state() == LoadLog.State.RUNNING;
+        this.read = running && live != null ? Math.max(live[0], row.bytesRead()) : row.bytesRead();
+        this.users = running && live != null ? Math.max(live[1], row.users()) : row.users();
+        State s = State.valueOf(row.state().name());
+        if (s == State.RUNNING && live == null && now - row.updatedAt() > STALE_MILLIS) {
+            this.state = State.FAILED;
+            this.reason = "the process running the load stopped before it finished; nothing was loaded";
+        } else {
+            this.state = s;
+            this.reason = row.reason();
+        }
     }
 
     public State state() {
@@ -31,7 +51,7 @@ public final class Load {
     /** Per cent of the file read (99 at most until the transaction commits). */
     public int percent() {
         if (state == State.DONE) return 100;
-        return size <= 0 ? 0 : (int) Math.min(99, read * 100 / size);
+        return row.bytesTotal() <= 0 ? 0 : (int) Math.min(99, read * 100 / row.bytesTotal());
     }
 
     public long users() {
@@ -40,7 +60,7 @@ public final class Load {
 
     /** The JSON path of the first bad value of a refused fixture ("$.tenants[0].users[3].email"), or null. */
     public String path() {
-        return path;
+        return state == State.FAILED ? row.badPath() : null;
     }
 
     public String reason() {
@@ -49,29 +69,6 @@ public final class Load {
 
     /** Users created, updated, deleted and unchanged, once done. */
     public long[] counts() {
-        return counts.clone();
-    }
-
-    void running() {
-        state = State.RUNNING;
-    }
-
-    void read(long bytes) {
-        read = bytes;
-    }
-
-    void users(long n) {
-        users = n;
-    }
-
-    void done(long created, long updated, long deleted, long unchanged) {
-        this.counts = new long[] {created, updated, deleted, unchanged};
-        state = State.DONE;
-    }
-
-    void failed(String path, String reason) {
-        this.path = path;
-        this.reason = reason;
-        state = State.FAILED;
+        return new long[] {row.created(), row.updated(), row.deleted(), row.unchanged()};
     }
 }

@@ -14,7 +14,8 @@ import roster.TestServer;
 /**
  * The console over raw HTTP: what a browser test cannot show directly. Sessions and their cookie, CSRF refusal,
  * idle expiry and sessions shared by two processes, escaping of user data, HEAD, the concurrent-edit refusal, the
- * audit trail, and bad input that never gets a 500.
+ * audit trail, loads followed on another process and abandoned ones shown as failed, and bad input that never
+ * gets a 500.
  */
 class ConsoleHttpTest {
 
@@ -313,6 +314,48 @@ class ConsoleHttpTest {
         assertThat(none.statusCode()).isEqualTo(400);
         assertThat(finished(c, upload(c, "{\"tenants\": [".getBytes(java.nio.charset.StandardCharsets.UTF_8)))).contains("load-path");
         assertThat(c.get("/console/load/nope/progress").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aLoadTakenByOneProcessIsFollowedToItsEndOnAnother() {
+        // its progress and outcome live in the database: a poll that reaches another process of the service
+        // (behind a load balancer) answers it, though the file and the loading thread are on the first
+        ConsoleClient here = ConsoleClient.signedIn(server, "Grace");
+        StringBuilder users = new StringBuilder();
+        for (int i = 0; i < 300; i++) users.append(i == 0 ? "" : ",").append("{\"id\":\"far").append(i).append("\",\"name\":\"Far ").append(i).append("\"}");
+        byte[] fixture = ("{\"tenants\":[{\"id\":\"far-load\",\"users\":[" + users + "]}]}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] bad = "{\"tenants\":[{\"id\":\"far-bad\",\"users\":[{\"id\":\"x\",\"email\":\"no\"}]}]}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String id = upload(here, fixture);
+        String refused = upload(here, bad);
+        try (TestServer second = server.alongside(s -> s)) {
+            ConsoleClient there = ConsoleClient.signedIn(second, "Grace");
+            assertThat(finished(there, id)).contains("value=\"100\"", "Loaded: 300 users created, 0 updated, 0 deleted, 0 unchanged.");
+            assertThat(finished(there, refused)).contains("id=\"load-path\">$.tenants[0].users[0].email</code>");
+            assertThat(there.get("/console/load/" + id).body()).contains("Loaded: 300 users created");
+        }
+        assertThat(server.admin("GET", "/admin/v1/tenants/far-load/users/far299", null).statusCode()).isEqualTo(200);
+        assertThat(server.services.database().read(tx -> roster.store.ConsoleLoads.byId(tx, id)).orElseThrow().tenant()).isEqualTo("far-load");
+    }
+
+    @Test
+    void aLoadLeftRunningWithoutUpdatesReadsAsFailedAndOldLoadsArePruned() {
+        ConsoleClient c = ConsoleClient.signedIn(server, "Grace");
+        long now = System.currentTimeMillis();
+        var db = server.services.database();
+        // as a process that died mid-load leaves it: "running", last written 31 s ago; beside it, a live one
+        db.useWrite(tx -> roster.store.ConsoleLoads.start(tx, "abandoned-load", "acme", now - 31_000, 1000));
+        db.useWrite(tx -> roster.store.ConsoleLoads.start(tx, "moving-load", "acme", now, 1000));
+        db.useWrite(tx -> roster.store.ConsoleLoads.progress(tx, "moving-load", now, 400, 7));
+        HttpResponse<String> abandoned = c.get("/console/load/abandoned-load/progress");
+        assertThat(abandoned.statusCode()).isEqualTo(200);
+        assertThat(abandoned.body()).doesNotContain("hx-trigger").contains("Nothing was loaded", "the process running the load stopped");
+        assertThat(c.get("/console/load/moving-load/progress").body()).contains("hx-trigger", "value=\"40\"", "40% read, 7 users so far");
+        // loads last updated over a day ago are forgotten when a new one starts
+        db.useWrite(tx -> roster.store.ConsoleLoads.start(tx, "yesterdays-load", "acme", now - 25 * 3600 * 1000L, 1000));
+        assertThat(c.get("/console/load/yesterdays-load/progress").statusCode()).isEqualTo(200);
+        finished(c, upload(c, "{\"tenants\":[{\"id\":\"prune-trigger\"}]}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(c.get("/console/load/yesterdays-load/progress").statusCode()).isEqualTo(404);
+        assertThat(c.get("/console/load/abandoned-load/progress").statusCode()).isEqualTo(200);
     }
 
     @Test
