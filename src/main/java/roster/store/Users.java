@@ -205,7 +205,7 @@ public final class Users {
     }
 
     /** The same, and with memberships: their departments and access groups too (two indexed reads per page). */
-    public static List<User> page(Tx tx, String tenantId, UserFilter filter, Predicate<UserFilter.InDepartments> wide, Order order,
+    public static List<User> page(Tx tx, String tenantId, UserFilter filter, Predicate<UserFilter> wide, Order order,
                                   Long after, int limit, Set<Attribute> shown, boolean memberships) {
         UserRows.Projection projection = UserRows.Projection.of(shown);
         List<User> rows = select(tx, tenantId, filter, wide, order, after, null, 0, limit, projection.columns(), (rs, ctx) -> projection.map(rs));
