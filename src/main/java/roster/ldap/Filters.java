@@ -94,6 +94,7 @@ final class Filters {
             case "mail" -> new UserFilter.Present(Attribute.EMAIL);
             case "telephonenumber" -> new UserFilter.Present(Attribute.PHONE);
             case "memberof" -> new UserFilter.InAnyAccessGroup();
+            case "departmentnumber", "ou" -> new UserFilter.InAnyDepartment();
             case "createtimestamp" -> new UserFilter.Present(Attribute.CREATED_AT);
             case "modifytimestamp" -> new UserFilter.Present(Attribute.UPDATED_AT);
             default -> NONE;

@@ -53,6 +53,9 @@ public sealed interface UserFilter {
         public InDepartments { departments = List.copyOf(departments); }
     }
 
+    /** A member of at least one department. */
+    record InAnyDepartment() implements UserFilter {}
+
     /** A member of the access group. */
     record InAccessGroup(String group) implements UserFilter {}
 

@@ -106,9 +106,10 @@ final class UserFilters {
             throw ScimError.invalidFilter("'" + key + "' supports eq, ne and pr");
         }
         if (key.equals(ROSTER + "departments")) {
+            if (op.equals("pr")) return new UserFilter.InAnyDepartment();
             if (op.equals("eq")) return new UserFilter.InDepartments(List.of(text(value, key)));
             if (op.equals("ne")) return UserFilter.not(new UserFilter.InDepartments(List.of(text(value, key))));
-            throw ScimError.invalidFilter("'" + key + "' supports eq and ne (a department with its whole subtree)");
+            throw ScimError.invalidFilter("'" + key + "' supports eq, ne (a department with its whole subtree) and pr");
         }
         Target target = TARGETS.get(key);
         if (target == null) throw ScimError.invalidFilter("'" + key + "' cannot be filtered on");

@@ -115,6 +115,9 @@ final class FilterSql {
             return "u.id IN (SELECT g.user_id FROM user_groups g WHERE g.tenant_id = ? AND g.group_id = ?)";
         }
         if (f instanceof UserFilter.InAnyAccessGroup) return "u.acs_member = 1";
+        if (f instanceof UserFilter.InAnyDepartment) {
+            return "EXISTS (SELECT 1 FROM user_departments ud WHERE ud.tenant_id = u.tenant_id AND ud.user_id = u.id)";
+        }
         throw new IllegalStateException("unknown filter " + f.getClass().getSimpleName());
     }
 

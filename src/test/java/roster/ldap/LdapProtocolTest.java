@@ -197,6 +197,8 @@ class LdapProtocolTest {
                         "bulk17", "bulk18", "bulk19", "bulk21")),
                 Map.entry("(cn=bulk 2*)", List.of("bulk20", "bulk21", "bulk22", "bulk23", "bulk24", "bulk25", "bulk26", "bulk27", "bulk28", "bulk29")),
                 Map.entry("(mail=*)", List.of("zhangsan", "lisi", "ada")),
+                Map.entry("(&(ou=*)(!(uid=bulk*)))", List.of("zhangsan", "lisi", "wangwu", "zhaoliu", "ada")),
+                Map.entry("(&(!(departmentNumber=*))(!(uid=bulk*)))", List.of("u1006")),
                 Map.entry("(&(!(mail=*))(!(uid=bulk*)))", List.of("wangwu", "zhaoliu", "u1006")),
                 Map.entry("(mail=*@ACME.example)", List.of("zhangsan", "lisi", "ada")),
                 Map.entry("(&(employeeNumber>=1002)(employeeNumber<=1004))", List.of("lisi", "wangwu", "zhaoliu")),

@@ -134,6 +134,7 @@ class ScimUsersTest {
         assertThat(ids("groups eq \"lab-doors\"")).containsExactly("u1002", "u1005");
         assertThat(ids("meta.created gt \"2000-01-01T00:00:00Z\" and userName pr")).hasSize(5);
         assertThat(ids(ROSTER + ":status eq \"resigned\"")).containsExactly("u1004");
+        assertThat(ids("not (" + ROSTER + ":departments pr)")).containsExactly("u1006");
     }
 
     @Test
