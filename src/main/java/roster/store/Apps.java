@@ -1,12 +1,10 @@
 package roster.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.mapper.RowMapper;
 import roster.model.App;
-import roster.model.CanonicalJson;
 import roster.model.TenantApp;
 import roster.model.VisibleTo;
 
@@ -15,8 +13,8 @@ public final class Apps {
 
     private static final String COLUMNS = "tenant_id, id, name, scopes, vendor, visible_to, secret_version";
     private static final RowMapper<TenantApp> ROW = (rs, ctx) -> new TenantApp(rs.getString(1), new App(rs.getString(2), null,
-            rs.getString(3), parse(rs.getString(4), new TypeReference<List<String>>() {}), rs.getString(5),
-            VisibleTo.fromJson(parse(rs.getString(6), new TypeReference<com.fasterxml.jackson.databind.JsonNode>() {}))),
+            rs.getString(3), JsonColumns.read(rs.getString(4), JsonColumns.STRINGS), rs.getString(5),
+            VisibleTo.fromJson(JsonColumns.read(rs.getString(6), new TypeReference<com.fasterxml.jackson.databind.JsonNode>() {}))),
             rs.getInt(7));
 
     private Apps() {}
@@ -45,7 +43,7 @@ public final class Apps {
                         + "scopes = excluded.scopes, vendor = excluded.vendor, visible_to = excluded.visible_to, "
                         + "updated_at = excluded.updated_at")
                 .bind(0, app.id()).bind(1, tenantId).bind(2, app.name()).bind(3, secret.sealed()).bind(4, secret.version())
-                .bind(5, json(app.scopes())).bind(6, app.vendor()).bind(7, json(app.visibleTo())).bind(8, now).bind(9, now)
+                .bind(5, JsonColumns.write(app.scopes())).bind(6, app.vendor()).bind(7, JsonColumns.write(app.visibleTo())).bind(8, now).bind(9, now)
                 .execute();
     }
 
@@ -62,7 +60,7 @@ public final class Apps {
     /** Narrows what an app sees (a user it named was deleted). */
     public static void setVisibleTo(Tx tx, String tenantId, String appId, VisibleTo visibleTo, long now) {
         tx.h.createUpdate("UPDATE apps SET visible_to = ?, updated_at = ? WHERE tenant_id = ? AND id = ?")
-                .bind(0, json(visibleTo)).bind(1, now).bind(2, tenantId).bind(3, appId).execute();
+                .bind(0, JsonColumns.write(visibleTo)).bind(1, now).bind(2, tenantId).bind(3, appId).execute();
     }
 
     /** Removes an app and its tokens; false when the tenant has no such app. */
@@ -70,21 +68,5 @@ public final class Apps {
         if (tx.h.createUpdate("DELETE FROM apps WHERE tenant_id = ? AND id = ?").bind(0, tenantId).bind(1, appId).execute() == 0) return false;
         tx.h.createUpdate("DELETE FROM tokens WHERE app_id = ?").bind(0, appId).execute();
         return true;
-    }
-
-    private static <T> T parse(String json, TypeReference<T> type) {
-        try {
-            return CanonicalJson.MAPPER.readValue(json, type);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("corrupt JSON column", e);
-        }
-    }
-
-    private static String json(Object value) {
-        try {
-            return CanonicalJson.MAPPER.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,8 +1,6 @@
 package roster.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import roster.model.Acs;
 import roster.model.Attribute;
-import roster.model.CanonicalJson;
 import roster.model.Face;
 import roster.model.Identifiers;
 import roster.model.Gender;
@@ -80,8 +77,8 @@ final class UserRows {
                         u.phone(), u.phoneCountryCode(), u.gender().wire(), u.avatar(), u.status().wire(),
                         u.birthdate() == null ? null : u.birthdate().toString(), u.country(), u.province(), u.city(),
                         u.address(), u.streetAddress(), u.postalCode(), u.externalId(), u.hasVerifiedEmail() ? 1 : 0,
-                        u.hasVerifiedPhone() ? 1 : 0, json(u.identities().isEmpty() ? null : u.identities()),
-                        json(u.customData()), json(u.adminOf().isEmpty() ? null : u.adminOf()), u.passwordHash(),
+                        u.hasVerifiedPhone() ? 1 : 0, JsonColumns.write(u.identities().isEmpty() ? null : u.identities()),
+                        JsonColumns.write(u.customData()), JsonColumns.write(u.adminOf().isEmpty() ? null : u.adminOf()), u.passwordHash(),
                         u.acs().card(), face == null ? null : face.type().wire(), u.acs().groups().isEmpty() ? 0 : 1,
                         row.contentHash(), u.createdAt().toEpochMilli(), u.updatedAt().toEpochMilli(),
                         u.statusChangedAt().toEpochMilli(), Identifiers.key(u.username()), Identifiers.key(u.email())};
@@ -192,8 +189,8 @@ final class UserRows {
                 Status.fromWire(rs.getString(12)), birthdate == null ? null : LocalDate.parse(birthdate),
                 rs.getString(14), rs.getString(15), rs.getString(16), rs.getString(17), rs.getString(18),
                 rs.getString(19), rs.getString(20), rs.getInt(21) == 1, rs.getInt(22) == 1, List.of(),
-                parse(rs.getString(23), IDENTITIES), parseObject(rs.getString(24)), null, rs.getString(26),
-                parse(rs.getString(25), STRINGS), new Acs(List.of(), card(rs, 27), faceType(rs, 28)),
+                JsonColumns.read(rs.getString(23), IDENTITIES), JsonColumns.readObject(rs.getString(24)), null, rs.getString(26),
+                JsonColumns.read(rs.getString(25), JsonColumns.STRINGS), new Acs(List.of(), card(rs, 27), faceType(rs, 28)),
                 Instant.ofEpochMilli(rs.getLong(29)),
                 Instant.ofEpochMilli(rs.getLong(30)), Instant.ofEpochMilli(rs.getLong(31)), rs.getLong(3), null);
     }
@@ -261,38 +258,10 @@ final class UserRows {
     }
 
     private static final TypeReference<List<Identity>> IDENTITIES = new TypeReference<>() {};
-    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
 
     /** A stored JSON list of strings (admin_of); empty when there is none. */
     static List<String> parseList(String json) {
-        List<String> list = parse(json, STRINGS);
+        List<String> list = JsonColumns.read(json, JsonColumns.STRINGS);
         return list == null ? List.of() : list;
-    }
-
-    private static <T> T parse(String json, TypeReference<T> type) {
-        if (json == null) return null;
-        try {
-            return CanonicalJson.MAPPER.readValue(json, type);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("corrupt JSON column", e);
-        }
-    }
-
-    private static ObjectNode parseObject(String json) {
-        if (json == null) return null;
-        try {
-            return (ObjectNode) CanonicalJson.MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("corrupt JSON column", e);
-        }
-    }
-
-    static String json(Object value) {
-        if (value == null) return null;
-        try {
-            return CanonicalJson.MAPPER.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

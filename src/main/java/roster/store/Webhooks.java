@@ -1,12 +1,9 @@
 package roster.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.mapper.RowMapper;
-import roster.model.CanonicalJson;
 import roster.model.Webhook;
 
 /**
@@ -23,7 +20,7 @@ public final class Webhooks {
         boolean noFailure = rs.wasNull();
         long oldUntil = rs.getLong(13);
         return new Stored(rs.getString(1), new Webhook(rs.getString(2), rs.getString(3), Webhook.Format.fromWire(rs.getString(4)), null,
-                rs.getString(5), parse(rs.getString(6)), rs.getLong(7), rs.getInt(8) == 1,
+                rs.getString(5), JsonColumns.read(rs.getString(6), JsonColumns.STRINGS), rs.getLong(7), rs.getInt(8) == 1,
                 noFailure ? null : Instant.ofEpochMilli(failing), rs.getString(10)),
                 rs.getString(11), rs.getString(12), oldUntil, rs.getInt(14) == 1, rs.getInt(15));
     };
@@ -56,7 +53,7 @@ public final class Webhooks {
                         + "next_attempt_at = CASE WHEN excluded.paused = 0 AND webhooks.paused = 1 THEN 0 ELSE webhooks.next_attempt_at END, "
                         + "last_error = excluded.last_error, verify_pending = excluded.verify_pending, updated_at = excluded.updated_at")
                 .bind(0, s.tenantId()).bind(1, w.id()).bind(2, w.url()).bind(3, w.format().wire()).bind(4, s.secretSealed())
-                .bind(5, s.oldSecretSealed()).bind(6, s.oldSecretUntil()).bind(7, w.app()).bind(8, json(w.events()))
+                .bind(5, s.oldSecretSealed()).bind(6, s.oldSecretUntil()).bind(7, w.app()).bind(8, JsonColumns.write(w.events()))
                 .bind(9, w.position()).bind(10, w.isPaused() ? 1 : 0)
                 .bind(11, w.failingSince() == null ? null : w.failingSince().toEpochMilli()).bind(12, s.attempts())
                 .bind(13, w.lastError()).bind(14, s.verifyPending() ? 1 : 0).bind(15, now).bind(16, now)
@@ -152,21 +149,5 @@ public final class Webhooks {
                 .map((rs, ctx) -> new Webhook.Delivery(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4),
                         Instant.ofEpochMilli(rs.getLong(5)), rs.getInt(6), rs.getLong(7), rs.getString(8), rs.getString(9)))
                 .list();
-    }
-
-    private static List<String> parse(String json) {
-        try {
-            return CanonicalJson.MAPPER.readValue(json, new TypeReference<List<String>>() {});
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("corrupt JSON column", e);
-        }
-    }
-
-    private static String json(Object value) {
-        try {
-            return CanonicalJson.MAPPER.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
