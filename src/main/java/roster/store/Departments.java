@@ -117,17 +117,8 @@ public final class Departments {
         return query.mapTo(Long.class).one() >= threshold;
     }
 
-    /**
-     * The largest num from ceiling down that no department of the tenant holds; empty when there is none. Used only once
-     * the tenant's counter has passed the bound (a num at the top was given explicitly): nums are then handed out
-     * downwards from the top, where the counter never went, so a num seen before is not given again.
-     */
+    /** The largest num from ceiling down that no department of the tenant holds (see Nums.freeBelow). */
     public static java.util.OptionalLong freeNumBelow(Tx tx, String tenantId, long ceiling) {
-        return tx.h.createQuery("SELECT MAX(k.c) FROM (SELECT CAST(? AS BIGINT) AS c UNION ALL SELECT num - 1 FROM departments "
-                        + "WHERE tenant_id = ? AND num <= ?) k WHERE k.c >= 1 AND k.c <= ? "
-                        + "AND NOT EXISTS (SELECT 1 FROM departments v WHERE v.tenant_id = ? AND v.num = k.c)")
-                .bind(0, ceiling).bind(1, tenantId).bind(2, ceiling).bind(3, ceiling).bind(4, tenantId)
-                .map((rs, ctx) -> { long v = rs.getLong(1); return rs.wasNull() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(v); })
-                .one();
+        return Nums.freeBelow(tx, "departments", tenantId, ceiling);
     }
 }
