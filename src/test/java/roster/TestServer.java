@@ -29,7 +29,8 @@ import roster.http.HttpServer;
 public final class TestServer implements AutoCloseable {
 
     public static final String ADMIN_TOKEN = "test-admin-token";
-    public static final Path DEMO = Path.of("..", "shared", "fixtures", "demo.json");
+    /** The seed's demo fixture (a copy of ../shared/fixtures/demo.json, so that a clone tests wherever it is placed). */
+    public static final Path DEMO = Path.of("src", "test", "resources", "fixtures", "demo.json").toAbsolutePath();
 
     public final Path dataDir;
     public final String jdbcUrl;
