@@ -16,6 +16,7 @@ import java.util.Optional;
 import roster.auth.Tokens;
 import roster.crypto.Keys;
 import roster.model.Grant;
+import roster.model.LiveGrant;
 import roster.model.TenantApp;
 
 /**
@@ -71,7 +72,7 @@ final class ManagementTokens {
     }
 
     /** The live grant behind a token, if its signature holds and it is neither expired nor revoked. */
-    Optional<Grant> verify(String token) {
+    Optional<LiveGrant> verify(String token) {
         try {
             SignedJWT jwt = SignedJWT.parse(token);
             if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(verifier)) return Optional.empty();
@@ -81,7 +82,7 @@ final class ManagementTokens {
             if (claims.getJWTID() == null || pool == null || expires == null || !expires.toInstant().isAfter(clock.instant())) {
                 return Optional.empty();
             }
-            return tokens.find(KIND, claims.getJWTID()).filter(g -> g.tenantId().equals(pool));
+            return tokens.find(KIND, claims.getJWTID()).filter(g -> g.grant().tenantId().equals(pool));
         } catch (ParseException | JOSEException e) {
             return Optional.empty();
         }
