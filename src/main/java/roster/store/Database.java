@@ -62,6 +62,11 @@ public final class Database implements AutoCloseable {
         this.writePool = writePool;
         this.reader = Jdbi.create(readPool);
         this.writer = writePool == readPool ? reader : Jdbi.create(writePool);
+        if (kind == Kind.SQLITE) {
+            StatementCache statements = new StatementCache();
+            reader.setStatementBuilderFactory(connection -> statements);
+            writer.setStatementBuilderFactory(connection -> statements);
+        }
     }
 
     /**
