@@ -3,9 +3,11 @@ package roster.store;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.mapper.RowMapper;
 import roster.model.Department;
 
@@ -51,6 +53,12 @@ public final class Departments {
 
     public static List<String> ids(Tx tx, String tenantId) {
         return tx.h.createQuery("SELECT id FROM departments WHERE tenant_id = ?").bind(0, tenantId).mapTo(String.class).list();
+    }
+
+    /** The tenant's root departments: those without a parent. */
+    public static Set<String> roots(Tx tx, String tenantId) {
+        return new HashSet<>(tx.h.createQuery("SELECT id FROM departments WHERE tenant_id = ? AND parent_id IS NULL")
+                .bind(0, tenantId).mapTo(String.class).list());
     }
 
     /** Each department's parent (null for a root). */
