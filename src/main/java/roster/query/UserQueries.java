@@ -96,6 +96,24 @@ public final class UserQueries {
     }
 
     public OffsetPage offsetPage(String tenantId, UserFilter filter, Order order, long offset, int limit, UserDetail detail) {
+        return offsetPage(tenantId, filter, order, offset, limit,
+                (tx, wide, from) -> Users.page(tx, tenantId, filter, wide, order, null, from.num(), from.skip(), limit, detail));
+    }
+
+    /** An offset page whose users carry only the attributes shown, besides id, num and sequence (see the keyset one). */
+    public OffsetPage offsetPage(String tenantId, UserFilter filter, Order order, long offset, int limit, Set<Attribute> shown) {
+        return offsetPage(tenantId, filter, order, offset, limit,
+                (tx, wide, from) -> Users.page(tx, tenantId, filter, wide, order, from.num(), from.skip(), limit, shown));
+    }
+
+    /** Where an offset page starts reading: from this num (null: the first), skipping this many rows. */
+    private record Start(Long num, long skip) {}
+
+    private interface PageReader {
+        List<User> read(Tx tx, Predicate<UserFilter> wide, Start from);
+    }
+
+    private OffsetPage offsetPage(String tenantId, UserFilter filter, Order order, long offset, int limit, PageReader reader) {
         return read(filter, tx -> {
             List<Counters.Block> blocks = statusesOnly(filter).map(s -> blocks(tx, tenantId, s)).orElse(null);
             Predicate<UserFilter> wide = wide(tx, tenantId, filter);
@@ -115,8 +133,7 @@ public final class UserQueries {
                 }
                 skip = offset - before;
             }
-            List<User> users = Users.page(tx, tenantId, filter, wide, order, null, fromNum, skip, limit, detail);
-            return new OffsetPage(users, total);
+            return new OffsetPage(reader.read(tx, wide, new Start(fromNum, skip)), total);
         });
     }
 
