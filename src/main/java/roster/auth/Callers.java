@@ -2,7 +2,7 @@ package roster.auth;
 
 import java.util.Optional;
 import roster.model.Failure;
-import roster.model.Grant;
+import roster.model.LiveGrant;
 import roster.model.TenantApp;
 
 /**
@@ -12,25 +12,22 @@ import roster.model.TenantApp;
  */
 public final class Callers {
 
-    private final AppCredentials apps;
     private final RateLimits rateLimits;
     /** Told of every app admitted, on the request's thread (the read shares count that request's reads against it). */
     private final java.util.function.Consumer<TenantApp> admitted;
 
-    public Callers(AppCredentials apps, RateLimits rateLimits) {
-        this(apps, rateLimits, app -> { });
+    public Callers(RateLimits rateLimits) {
+        this(rateLimits, app -> { });
     }
 
-    public Callers(AppCredentials apps, RateLimits rateLimits, java.util.function.Consumer<TenantApp> admitted) {
-        this.apps = apps;
+    public Callers(RateLimits rateLimits, java.util.function.Consumer<TenantApp> admitted) {
         this.rateLimits = rateLimits;
         this.admitted = admitted;
     }
 
     /** The app behind a live grant (its own tenant's), counted and checked for the scope. */
-    public TenantApp byGrant(Optional<Grant> grant, String scope) {
-        Grant g = grant.orElseThrow(() -> new Failure.Unauthorized("the access token is invalid, expired or revoked"));
-        TenantApp app = apps.find(g.appId()).filter(a -> a.tenantId().equals(g.tenantId()))
+    public TenantApp byGrant(Optional<LiveGrant> grant, String scope) {
+        TenantApp app = grant.filter(g -> g.app().tenantId().equals(g.grant().tenantId())).map(LiveGrant::app)
                 .orElseThrow(() -> new Failure.Unauthorized("the access token is invalid, expired or revoked"));
         return admit(app, scope);
     }

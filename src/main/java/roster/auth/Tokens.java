@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import roster.crypto.Keys;
 import roster.model.Grant;
+import roster.model.LiveGrant;
 import roster.model.TenantApp;
 import roster.store.Database;
 import roster.store.Grants;
@@ -65,16 +66,19 @@ public final class Tokens {
         return id + HexFormat.of().formatHex(Keys.hmacSha256(key, id.getBytes(StandardCharsets.UTF_8)), 0, 16);
     }
 
-    /** The live grant behind a token's secret text, if the MAC holds and the token is neither expired nor revoked. */
-    public Optional<Grant> verify(String kind, String secret) {
+    /**
+     * The live grant behind a token's secret text, with its app, if the MAC holds and the token is neither
+     * expired nor revoked.
+     */
+    public Optional<LiveGrant> verify(String kind, String secret) {
         if (secret == null || secret.length() != 22 + 32) return Optional.empty();
         String id = secret.substring(0, 22);
         if (!Keys.constantTimeEquals(secret(id), secret)) return Optional.empty();
         return find(kind, id);
     }
 
-    /** A live grant by id; used where the id travels signed in another form (the authing JWT). */
-    public Optional<Grant> find(String kind, String id) {
+    /** A live grant by id, with its app; used where the id travels signed in another form (the authing JWT). */
+    public Optional<LiveGrant> find(String kind, String id) {
         return db.read(tx -> Grants.live(tx, kind, id, clock.millis()));
     }
 
@@ -104,8 +108,8 @@ public final class Tokens {
         return new Minted(grant, value);
     }
 
-    /** The live grant of a minted token's value. */
-    public Optional<Grant> verifyMinted(String kind, String value) {
+    /** The live grant of a minted token's value, with its app. */
+    public Optional<LiveGrant> verifyMinted(String kind, String value) {
         if (value == null || value.length() > 256) return Optional.empty();
         return find(kind, hashId(value));
     }

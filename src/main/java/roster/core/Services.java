@@ -59,7 +59,7 @@ public record Services(
         ReadShares shares = new ReadShares(db.readSlots());
         return new Services(settings, clock, keys, db, new Directory(db, secrets, clock, scopes), new UserQueries(db, shares),
                 new ChangeFeed(db), new Cursors(keys), new Tokens(db, keys, clock), apps,
-                new Callers(apps, new RateLimits(db, clock, settings.rateLimitPerSecond()), app -> ReadShares.actFor(app.app().id())),
+                new Callers(new RateLimits(db, clock, settings.rateLimitPerSecond()), app -> ReadShares.actFor(app.app().id())),
                 new Replays(db, clock), new Sessions(db, clock));
     }
 

@@ -23,7 +23,7 @@ import roster.http.RequestIds;
 import roster.model.Attribute;
 import roster.model.CanonicalJson;
 import roster.model.Failure;
-import roster.model.Grant;
+import roster.model.LiveGrant;
 import roster.model.Order;
 import roster.model.TenantApp;
 import roster.model.User;
@@ -90,7 +90,7 @@ public final class ScimApi implements FrontEnd.Started {
         if (header == null || header.isBlank()) throw new Failure.Unauthorized("Authorization: Bearer <token> or Basic <app id:secret> is required");
         if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             String token = header.substring(7).trim();
-            Optional<Grant> grant = token.startsWith(Tokens.OAUTH2_PREFIX)
+            Optional<LiveGrant> grant = token.startsWith(Tokens.OAUTH2_PREFIX)
                     ? services.tokens().verify(Tokens.OAUTH2_KIND, token.substring(Tokens.OAUTH2_PREFIX.length()))
                     : services.tokens().verifyMinted(Tokens.LONG_LIVED, token);
             return services.callers().byGrant(grant, SCOPE);

@@ -12,12 +12,19 @@ import roster.model.VisibleTo;
 public final class Apps {
 
     private static final String COLUMNS = "tenant_id, id, name, scopes, vendor, visible_to, secret_version";
-    private static final RowMapper<TenantApp> ROW = (rs, ctx) -> new TenantApp(rs.getString(1), new App(rs.getString(2), null,
-            rs.getString(3), JsonColumns.read(rs.getString(4), JsonColumns.STRINGS), rs.getString(5),
-            VisibleTo.fromJson(JsonColumns.read(rs.getString(6), new TypeReference<com.fasterxml.jackson.databind.JsonNode>() {}))),
-            rs.getInt(7));
+    /** The same columns of apps joined as "a" (see Grants.live). */
+    static final String COLUMNS_OF_A = "a." + COLUMNS.replace(", ", ", a.");
+    private static final RowMapper<TenantApp> ROW = (rs, ctx) -> row(rs, 1);
+    private static final TypeReference<com.fasterxml.jackson.databind.JsonNode> JSON = new TypeReference<>() {};
 
     private Apps() {}
+
+    /** The app whose COLUMNS start at the given column of the row. */
+    static TenantApp row(java.sql.ResultSet rs, int first) throws java.sql.SQLException {
+        return new TenantApp(rs.getString(first), new App(rs.getString(first + 1), null, rs.getString(first + 2),
+                JsonColumns.read(rs.getString(first + 3), JsonColumns.STRINGS), rs.getString(first + 4),
+                VisibleTo.fromJson(JsonColumns.read(rs.getString(first + 5), JSON))), rs.getInt(first + 6));
+    }
 
     /** The stored secret of an app, sealed, and its version (a new secret revokes the tokens of the old). */
     public record Secret(String tenantId, String sealed, int version) {}

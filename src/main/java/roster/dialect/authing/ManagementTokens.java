@@ -19,6 +19,7 @@ import java.util.Optional;
 import roster.auth.Tokens;
 import roster.crypto.Keys;
 import roster.model.Grant;
+import roster.model.LiveGrant;
 import roster.model.TenantApp;
 
 /**
@@ -79,11 +80,11 @@ final class ManagementTokens {
     }
 
     /** The live grant behind a token, if its signature holds and it is neither expired nor revoked. */
-    Optional<Grant> verify(String token) {
+    Optional<LiveGrant> verify(String token) {
         Optional<Claims> signed = checked.get(token, this::claims);
         if (signed.isEmpty() || !signed.get().expires().isAfter(clock.instant())) return Optional.empty();
         Claims claims = signed.get();
-        return tokens.find(KIND, claims.grantId()).filter(g -> g.tenantId().equals(claims.pool()));
+        return tokens.find(KIND, claims.grantId()).filter(g -> g.grant().tenantId().equals(claims.pool()));
     }
 
     /** What a token whose signature holds says: its grant, its user pool, its expiry. */

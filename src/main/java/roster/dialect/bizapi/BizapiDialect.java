@@ -94,7 +94,7 @@ public final class BizapiDialect implements FrontEnd.Started {
             throw BizapiError.BAD_TOKEN.because("accessToken is missing or malformed");
         }
         return services.callers().byGrant(services.tokens().verify(ClientCredentials.TOKEN_KIND,
-                token.substring(ClientCredentials.TOKEN_PREFIX.length())).filter(g -> g.appId().equals(appId.trim())), SCOPE);
+                token.substring(ClientCredentials.TOKEN_PREFIX.length())).filter(g -> g.grant().appId().equals(appId.trim())), SCOPE);
     }
 
     /**

@@ -19,6 +19,7 @@ import roster.model.Attribute;
 import roster.model.CanonicalJson;
 import roster.model.Failure;
 import roster.model.Grant;
+import roster.model.LiveGrant;
 import roster.model.Order;
 import roster.model.Status;
 import roster.model.TenantApp;
@@ -122,11 +123,11 @@ public final class EnosDialect implements FrontEnd.Started {
     private User signedInUser(Context ctx, TenantApp app) {
         String header = ctx.header("Authorization");
         String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : "";
-        Optional<Grant> grant = token.startsWith(USER_TOKEN_PREFIX)
+        Optional<LiveGrant> grant = token.startsWith(USER_TOKEN_PREFIX)
                 ? services.tokens().verify(USER_TOKEN_KIND, token.substring(USER_TOKEN_PREFIX.length()))
                 : Optional.empty();
         // a user's token speaks for that user towards the app that signed them in, not towards another app
-        return grant.filter(g -> g.appId().equals(app.app().id()))
+        return grant.map(LiveGrant::grant).filter(g -> g.appId().equals(app.app().id()))
                 .flatMap(g -> services.directory().user(app.tenantId(), Attribute.ID, g.subject(), UserDetail.ROW))
                 .filter(u -> u.status() == Status.ACTIVE)
                 .orElseThrow(() -> EnosError.USER_TOKEN_INVALID.because(null));
