@@ -106,6 +106,24 @@ public final class UserQueries {
     }
 
     public OffsetPage offsetPage(String tenantId, UserFilter filter, Order order, long offset, int limit, UserDetail detail) {
+        return offsetPage(tenantId, filter, order, offset, limit,
+                (tx, plan, from) -> Users.page(tx, tenantId, plan.filter(), plan.wide(), order, null, from.num(), from.skip(), limit, detail));
+    }
+
+    /** An offset page whose users carry only the attributes shown, besides id, num and sequence (see the keyset one). */
+    public OffsetPage offsetPage(String tenantId, UserFilter filter, Order order, long offset, int limit, Set<Attribute> shown) {
+        return offsetPage(tenantId, filter, order, offset, limit,
+                (tx, plan, from) -> Users.page(tx, tenantId, plan.filter(), plan.wide(), order, from.num(), from.skip(), limit, shown));
+    }
+
+    /** Where an offset page starts reading: from this num (null: the first), skipping this many rows. */
+    private record Start(Long num, long skip) {}
+
+    private interface PageReader {
+        List<User> read(Tx tx, Plan plan, Start from);
+    }
+
+    private OffsetPage offsetPage(String tenantId, UserFilter filter, Order order, long offset, int limit, PageReader reader) {
         return read(filter, tx -> {
             List<Counters.Block> blocks = statusesOnly(filter).map(s -> blocks(tx, tenantId, s)).orElse(null);
             Plan plan = plan(tx, tenantId, filter);
@@ -125,8 +143,7 @@ public final class UserQueries {
                 }
                 skip = offset - before;
             }
-            List<User> users = Users.page(tx, tenantId, plan.filter(), plan.wide(), order, null, fromNum, skip, limit, detail);
-            return new OffsetPage(users, total);
+            return new OffsetPage(reader.read(tx, plan, new Start(fromNum, skip)), total);
         });
     }
 

@@ -195,6 +195,13 @@ public final class Users {
         return page(tx, tenantId, filter, wide, order, after, limit, shown, false);
     }
 
+    /** An offset page (from the num fromNum, skipping skip rows) whose users carry only the attributes shown. */
+    public static List<User> page(Tx tx, String tenantId, UserFilter filter, Predicate<UserFilter> wide, Order order,
+                                  Long fromNum, long skip, int limit, Set<Attribute> shown) {
+        UserRows.Projection projection = UserRows.Projection.of(shown);
+        return select(tx, tenantId, filter, wide, order, null, fromNum, skip, limit, projection.columns(), (rs, ctx) -> projection.map(rs));
+    }
+
     /** The same, and with memberships: their departments and access groups too (two indexed reads per page). */
     public static List<User> page(Tx tx, String tenantId, UserFilter filter, Predicate<UserFilter> wide, Order order,
                                   Long after, int limit, Set<Attribute> shown, boolean memberships) {

@@ -1,5 +1,7 @@
 package roster.dialect.authing;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -11,6 +13,7 @@ import com.nimbusds.jwt.SignedJWT;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Date;
 import java.util.Optional;
 import roster.auth.Tokens;
@@ -37,6 +40,11 @@ final class ManagementTokens {
     private final Clock clock;
     private final MACSigner signer;
     private final MACVerifier verifier;
+    /**
+     * Signature checks of the tokens seen lately (parsing and an HMAC were a twentieth of a page of 50). Bounded in
+     * count and in time, so that a client sending junk cannot grow it.
+     */
+    private final Cache<String, Optional<Claims>> checked = Caffeine.newBuilder().maximumSize(1024).expireAfterWrite(LIFETIME).build();
 
     ManagementTokens(Tokens tokens, Keys keys, Clock clock) {
         this.tokens = tokens;
@@ -73,16 +81,28 @@ final class ManagementTokens {
 
     /** The live grant behind a token, if its signature holds and it is neither expired nor revoked. */
     Optional<LiveGrant> verify(String token) {
+        Optional<Claims> signed = checked.get(token, this::claims);
+        if (signed.isEmpty() || !signed.get().expires().isAfter(clock.instant())) return Optional.empty();
+        Claims claims = signed.get();
+        return tokens.find(KIND, claims.grantId()).filter(g -> g.grant().tenantId().equals(claims.pool()));
+    }
+
+    /** What a token whose signature holds says: its grant, its user pool, its expiry. */
+    private record Claims(String grantId, String pool, Instant expires) {}
+
+    /**
+     * The claims of a token, empty when it is not an HS256 JWT signed with our key or lacks one of them. Pure: the
+     * same text always gives the same answer, so it is cached; expiry and revocation are checked on every call.
+     */
+    private Optional<Claims> claims(String token) {
         try {
             SignedJWT jwt = SignedJWT.parse(token);
             if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(verifier)) return Optional.empty();
             JWTClaimsSet claims = jwt.getJWTClaimsSet();
             Date expires = claims.getExpirationTime();
             String pool = claims.getStringClaim(POOL_CLAIM);
-            if (claims.getJWTID() == null || pool == null || expires == null || !expires.toInstant().isAfter(clock.instant())) {
-                return Optional.empty();
-            }
-            return tokens.find(KIND, claims.getJWTID()).filter(g -> g.grant().tenantId().equals(pool));
+            if (claims.getJWTID() == null || pool == null || expires == null) return Optional.empty();
+            return Optional.of(new Claims(claims.getJWTID(), pool, expires.toInstant()));
         } catch (ParseException | JOSEException e) {
             return Optional.empty();
         }

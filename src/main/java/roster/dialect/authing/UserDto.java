@@ -3,6 +3,7 @@ package roster.dialect.authing;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -92,8 +93,27 @@ record UserDto(
         return HexFormat.of().formatHex(Keys.hmacSha256(key, text.getBytes(StandardCharsets.UTF_8)), 0, 12);
     }
 
-    private static String time(Instant t) {
-        return t == null ? null : TIME.format(t);
+    /**
+     * TIME's text, written digit by digit: a page of 50 users formats 150 times, and the pattern formatter took a
+     * tenth of the page's CPU. Years past 9999 (never stored) go through the formatter.
+     */
+    static String time(Instant t) {
+        if (t == null) return null;
+        LocalDateTime d = LocalDateTime.ofEpochSecond(t.getEpochSecond(), t.getNano(), ZoneOffset.UTC);
+        if (d.getYear() < 0 || d.getYear() > 9999) return TIME.format(t);
+        char[] text = "0000-00-00T00:00:00.000Z".toCharArray();
+        digits(text, 0, 4, d.getYear());
+        digits(text, 5, 2, d.getMonthValue());
+        digits(text, 8, 2, d.getDayOfMonth());
+        digits(text, 11, 2, d.getHour());
+        digits(text, 14, 2, d.getMinute());
+        digits(text, 17, 2, d.getSecond());
+        digits(text, 20, 3, d.getNano() / 1_000_000);
+        return new String(text);
+    }
+
+    private static void digits(char[] text, int at, int width, int value) {
+        for (int i = at + width - 1; i >= at; i--, value /= 10) text[i] = (char) ('0' + value % 10);
     }
 
     // ---- Authing's enum values, both ways

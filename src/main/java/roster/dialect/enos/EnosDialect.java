@@ -111,12 +111,15 @@ public final class EnosDialect implements FrontEnd.Started {
         UserFilter filter = UserFilter.visibleTo(app.app().visibleTo());
         if (!administrator.administersWholeTenant()) filter = UserFilter.and(filter, new UserFilter.InDepartments(administrator.adminOf()));
         UserQueries.OffsetPage page = services.queries().offsetPage(app.tenantId(), filter, Order.NUM, (long) pageNo * pageSize,
-                pageSize, UserDetail.ROW);
+                pageSize, ApiUserDTO.SHOWN);
         portalAnswer(ctx, new UserListData(new Pagination(page.total(), pageSize, pageNo),
                 page.users().stream().map(ApiUserDTO::of).toList()));
     }
 
-    /** The user behind Authorization: Bearer, read afresh so that a change of roles applies at once. */
+    /**
+     * The user behind Authorization: Bearer, read afresh so that a change of roles applies at once. Its row is
+     * enough: the departments it administers are on it, its memberships are not needed.
+     */
     private User signedInUser(Context ctx, TenantApp app) {
         String header = ctx.header("Authorization");
         String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : "";
@@ -125,7 +128,7 @@ public final class EnosDialect implements FrontEnd.Started {
                 : Optional.empty();
         // a user's token speaks for that user towards the app that signed them in, not towards another app
         return grant.map(LiveGrant::grant).filter(g -> g.appId().equals(app.app().id()))
-                .flatMap(g -> services.directory().user(app.tenantId(), Attribute.ID, g.subject(), UserDetail.PROFILE))
+                .flatMap(g -> services.directory().user(app.tenantId(), Attribute.ID, g.subject(), UserDetail.ROW))
                 .filter(u -> u.status() == Status.ACTIVE)
                 .orElseThrow(() -> EnosError.USER_TOKEN_INVALID.because(null));
     }
