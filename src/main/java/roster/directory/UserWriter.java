@@ -37,6 +37,42 @@ public final class UserWriter {
     /** A user as given, with the JSON path it came from. */
     public record Located(String path, User user) {}
 
+    /**
+     * A batch checked on its own, without the database: ids, usernames and emails in NFC, each user valid, no id
+     * twice, and the identity key (see {@link Identifiers#key}) of each username and email, by user id. It needs no
+     * transaction, so a load prepares the next batch on another thread while this one is written.
+     */
+    public record Checked(List<Located> users, Map<String, String> usernameKeys, Map<String, String> emailKeys,
+                          Map<String, Settled> settled) {}
+
+    /**
+     * A user settled ahead, as it is stored when it is new or keeps its num and hash (see {@link #settled}), with
+     * its content hash and card and face digest: the writer uses them when its own settling gives the same user.
+     */
+    record Settled(User user, String contentHash, String acsDigest) {}
+
+    public static Checked check(List<Located> given) {
+        List<Located> batch = given.stream().map(UserWriter::normalized).toList();
+        Set<String> ids = new HashSet<>();
+        Map<String, String> usernameKeys = new HashMap<>(), emailKeys = new HashMap<>();
+        Map<String, Settled> settled = new HashMap<>();
+        for (Located l : batch) {
+            Validation.user(l.path(), l.user());
+            if (!ids.add(l.user().id())) throw new Failure.Conflict(l.path() + ".id", "user " + l.user().id() + " is listed twice");
+            if (l.user().isDeletion()) continue;
+            // each key is computed once: it is the costliest part of checking a user (Unicode's confusables)
+            if (l.user().username() != null) usernameKeys.put(l.user().id(), Identifiers.key(l.user().username()));
+            if (l.user().email() != null) emailKeys.put(l.user().id(), Identifiers.key(l.user().email()));
+            // hashing the content is the next costliest step: done here for the usual case, a num and no password given
+            User in = l.user();
+            if (in.num() != null && in.password() == null) {
+                User user = settled(in, in.num(), in.passwordHash());
+                settled.put(in.id(), new Settled(user, contentHash(user), acsDigest(user)));
+            }
+        }
+        return new Checked(batch, usernameKeys, emailKeys, settled);
+    }
+
     private final TenantWriter w;
     /** Users given a new sequence number only because a department above them moved (see DepartmentWriter). */
     final Set<String> moved = new HashSet<>();
@@ -46,13 +82,13 @@ public final class UserWriter {
     }
 
     List<User> put(List<Located> given) {
-        List<Located> batch = given.stream().map(UserWriter::normalized).toList();
-        Map<String, Located> byId = new LinkedHashMap<>();
-        for (Located l : batch) {
-            Validation.user(l.path(), l.user());
-            if (byId.put(l.user().id(), l) != null) throw new Failure.Conflict(l.path() + ".id", "user " + l.user().id() + " is listed twice");
-        }
-        Map<String, Users.Existing> existing = Users.existing(w.tx, w.tenantId, byId.keySet());
+        return put(check(given));
+    }
+
+    List<User> put(Checked checked) {
+        List<Located> batch = checked.users();
+        List<String> ids = batch.stream().map(l -> l.user().id()).toList();
+        Map<String, Users.Existing> existing = Users.existing(w.tx, w.tenantId, ids);
         for (Located l : batch) {
             Users.Existing old = existing.get(l.user().id());
             // written earlier in this same transaction: the document names the user twice (a move of its department
@@ -63,8 +99,8 @@ public final class UserWriter {
         }
         List<Located> upserts = batch.stream().filter(l -> !l.user().isDeletion()).toList();
         checkReferences(upserts);
-        checkUnique(upserts, Attribute.USERNAME, User::username);
-        checkUnique(upserts, Attribute.EMAIL, User::email);
+        checkUnique(upserts, Attribute.USERNAME, User::username, checked.usernameKeys());
+        checkUnique(upserts, Attribute.EMAIL, User::email, checked.emailKeys());
         Map<Long, String> numOwners = numOwners(upserts);
 
         List<Users.Stored> rows = new ArrayList<>();
@@ -90,7 +126,9 @@ public final class UserWriter {
                 continue;
             }
             User user = settle(l, old, numOwners);
-            String hash = contentHash(user);
+            Settled ahead = checked.settled().get(user.id());
+            if (ahead != null && !ahead.user().equals(user)) ahead = null;
+            String hash = ahead != null ? ahead.contentHash() : contentHash(user);
             if (old != null && old.contentHash().equals(hash) && sameTimes(in, old)) {
                 w.summary().unchanged++;
                 continue;
@@ -103,9 +141,9 @@ public final class UserWriter {
             long seq = w.nextSequence();
             user = user.with().createdAt(createdAt).updatedAt(in.updatedAt() != null ? in.updatedAt() : at)
                     .statusChangedAt(statusChangedAt).sequence(seq).password(null).build();
-            rows.add(new Users.Stored(user, seq, hash));
+            rows.add(new Users.Stored(user, seq, hash, checked.usernameKeys().get(user.id()), checked.emailKeys().get(user.id())));
             changes.add(new Changes.Row(seq, user.id(), user.num(), false, now, w.actor,
-                    w.actor == null ? null : changedFields(before.get(user.id()), user), old == null, acsDigest(user)));
+                    w.actor == null ? null : changedFields(before.get(user.id()), user), old == null, ahead != null ? ahead.acsDigest() : acsDigest(user)));
             if (old != null) w.count(old.num(), old.status(), -1);
             w.count(user.num(), user.status(), +1);
             if (old == null) w.summary().created++; else w.summary().updated++;
@@ -183,6 +221,11 @@ public final class UserWriter {
         } else if (passwordHash == null && old != null) {
             passwordHash = old.passwordHash(); // write-only: leaving it out keeps it
         }
+        return settled(in, num, passwordHash);
+    }
+
+    /** The user as stored with this num and password hash: lists sorted, flags settled, no clear password. */
+    private static User settled(User in, long num, String passwordHash) {
         Acs acs = in.acs();
         return in.with()
                 .num(num)
@@ -248,13 +291,13 @@ public final class UserWriter {
      * A username or email may belong to one user of the tenant; users of this batch may also hand theirs on. Two
      * values that look alike (case, full-width forms, confusable letters, see {@link Identifiers#key}) are one.
      */
-    private void checkUnique(List<Located> users, Attribute attribute, Function<User, String> value) {
+    private void checkUnique(List<Located> users, Attribute attribute, Function<User, String> value, Map<String, String> keys) {
         String field = attribute.name().toLowerCase(java.util.Locale.ROOT);
         Map<String, Located> claimed = new LinkedHashMap<>();
         for (Located l : users) {
             String v = value.apply(l.user());
             if (v == null) continue;
-            Located other = claimed.put(Identifiers.key(v), l);
+            Located other = claimed.put(keys.get(l.user().id()), l);
             if (other != null) {
                 throw new Failure.Conflict(l.path() + "." + field, field + " " + v + " is also given to user " + other.user().id()
                         + (v.equals(value.apply(other.user())) ? "" : " (as a look-alike)"));

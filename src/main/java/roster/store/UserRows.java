@@ -17,7 +17,6 @@ import java.util.Set;
 import roster.model.Acs;
 import roster.model.Attribute;
 import roster.model.Face;
-import roster.model.Identifiers;
 import roster.model.Gender;
 import roster.model.Identity;
 import roster.model.Status;
@@ -81,7 +80,7 @@ final class UserRows {
                         JsonColumns.write(u.customData()), JsonColumns.write(u.adminOf().isEmpty() ? null : u.adminOf()), u.passwordHash(),
                         u.acs().card(), face == null ? null : face.type().wire(), u.acs().groups().isEmpty() ? 0 : 1,
                         row.contentHash(), u.createdAt().toEpochMilli(), u.updatedAt().toEpochMilli(),
-                        u.statusChangedAt().toEpochMilli(), Identifiers.key(u.username()), Identifiers.key(u.email())};
+                        u.statusChangedAt().toEpochMilli(), row.usernameKey(), row.emailKey()};
                 for (int i = 0; i < values.length; i++) users.setObject(i + 1, values[i]);
                 users.addBatch();
                 for (String d : u.departments()) {

@@ -21,8 +21,8 @@ public final class Users {
 
     private Users() {}
 
-    /** A user row as written: the user plus what only the store keeps. */
-    public record Stored(User user, long seq, String contentHash) {}
+    /** A user row as written: the user plus what only the store keeps (the identity keys of its username and email). */
+    public record Stored(User user, long seq, String contentHash, String usernameKey, String emailKey) {}
 
     /** What the writer needs of a stored user to decide whether and how it changes. */
     public record Existing(long seq, long num, Status status, String contentHash, String passwordHash, Instant createdAt,
