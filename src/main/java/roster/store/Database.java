@@ -5,8 +5,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -227,6 +229,7 @@ public final class Database implements AutoCloseable {
     }
 
     private void migrate(String location, String historyTable) {
+        if (upToDate(location, historyTable)) return;
         Flyway flyway = Flyway.configure()
                 .dataSource(writePool)
                 .locations(location)
@@ -249,6 +252,62 @@ public final class Database implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Whether the history table records exactly the migrations the location holds, each successful: then Flyway
+     * has nothing to do and is not even loaded (its classpath scan and validation were a third of a start). A new
+     * migration, a failed one, one from a newer Roster or a missing table all go through Flyway.
+     */
+    boolean upToDate(String location, String historyTable) {
+        Set<String> known = migrationVersions(location.substring("classpath:".length()));
+        if (known.isEmpty()) return false;
+        Set<String> applied = new java.util.HashSet<>();
+        try (var connection = writePool.getConnection()) {
+            try (var tables = connection.getMetaData().getTables(null, null, historyTable, null)) {
+                if (!tables.next()) return false; // a new database
+            }
+            try (var statement = connection.createStatement();
+                 var rows = statement.executeQuery("SELECT version FROM " + historyTable + " WHERE success AND version IS NOT NULL")) {
+                while (rows.next()) applied.add(rows.getString(1));
+            }
+        } catch (SQLException e) {
+            return false; // Flyway will say what is wrong
+        }
+        return known.equals(applied);
+    }
+
+    private static final java.util.regex.Pattern MIGRATION = java.util.regex.Pattern.compile("V(\\d+(?:[._]\\d+)*)__.*\\.sql");
+
+    /** The versions of the versioned migrations in a classpath folder (in the jar, or a folder of classes in tests). */
+    static Set<String> migrationVersions(String folder) {
+        Set<String> versions = new java.util.HashSet<>();
+        java.net.URL url = Database.class.getClassLoader().getResource(folder);
+        if (url == null) return versions;
+        try {
+            List<String> names = new ArrayList<>();
+            if (url.getProtocol().equals("jar")) {
+                java.net.JarURLConnection connection = (java.net.JarURLConnection) url.openConnection();
+                connection.setUseCaches(false);
+                try (java.util.jar.JarFile jar = connection.getJarFile()) {
+                    String prefix = folder + "/";
+                    jar.stream().map(java.util.jar.JarEntry::getName)
+                            .filter(n -> n.startsWith(prefix) && n.indexOf('/', prefix.length()) < 0)
+                            .forEach(n -> names.add(n.substring(prefix.length())));
+                }
+            } else {
+                try (var files = Files.list(Path.of(url.toURI()))) {
+                    files.forEach(f -> names.add(f.getFileName().toString()));
+                }
+            }
+            for (String name : names) {
+                var m = MIGRATION.matcher(name);
+                if (m.matches()) versions.add(m.group(1).replace('_', '.'));
+            }
+        } catch (java.io.IOException | java.net.URISyntaxException e) {
+            versions.clear(); // unreadable: let Flyway look
+        }
+        return versions;
     }
 
     private static String lastKnown(MigrationInfo[] all) {
