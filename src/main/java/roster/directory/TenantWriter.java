@@ -156,11 +156,6 @@ public final class TenantWriter {
         return users.put(batch);
     }
 
-    /** The same, for a batch already checked (see UserWriter.check). */
-    public List<User> putUsers(UserWriter.Checked batch) {
-        return users.put(batch);
-    }
-
     /** Deletes one user; false when there was none. */
     public boolean deleteUser(String id) {
         return users.delete(id);

@@ -39,23 +39,15 @@ public final class UserWriter {
 
     /**
      * A batch checked on its own, without the database: ids, usernames and emails in NFC, each user valid, no id
-     * twice, and the identity key (see {@link Identifiers#key}) of each username and email, by user id. It needs no
-     * transaction, so a load prepares the next batch on another thread while this one is written.
+     * twice, and the identity key (see {@link Identifiers#key}) of each username and email, by user id, computed
+     * once for the uniqueness check and the stored row.
      */
-    public record Checked(List<Located> users, Map<String, String> usernameKeys, Map<String, String> emailKeys,
-                          Map<String, Settled> settled) {}
+    record Checked(List<Located> users, Map<String, String> usernameKeys, Map<String, String> emailKeys) {}
 
-    /**
-     * A user settled ahead, as it is stored when it is new or keeps its num and hash (see {@link #settled}), with
-     * its content hash and card and face digest: the writer uses them when its own settling gives the same user.
-     */
-    record Settled(User user, String contentHash, String acsDigest) {}
-
-    public static Checked check(List<Located> given) {
+    static Checked check(List<Located> given) {
         List<Located> batch = given.stream().map(UserWriter::normalized).toList();
         Set<String> ids = new HashSet<>();
         Map<String, String> usernameKeys = new HashMap<>(), emailKeys = new HashMap<>();
-        Map<String, Settled> settled = new HashMap<>();
         for (Located l : batch) {
             Validation.user(l.path(), l.user());
             if (!ids.add(l.user().id())) throw new Failure.Conflict(l.path() + ".id", "user " + l.user().id() + " is listed twice");
@@ -63,14 +55,8 @@ public final class UserWriter {
             // each key is computed once: it is the costliest part of checking a user (Unicode's confusables)
             if (l.user().username() != null) usernameKeys.put(l.user().id(), Identifiers.key(l.user().username()));
             if (l.user().email() != null) emailKeys.put(l.user().id(), Identifiers.key(l.user().email()));
-            // hashing the content is the next costliest step: done here for the usual case, a num and no password given
-            User in = l.user();
-            if (in.num() != null && in.password() == null) {
-                User user = settled(in, in.num(), in.passwordHash());
-                settled.put(in.id(), new Settled(user, contentHash(user), acsDigest(user)));
-            }
         }
-        return new Checked(batch, usernameKeys, emailKeys, settled);
+        return new Checked(batch, usernameKeys, emailKeys);
     }
 
     private final TenantWriter w;
@@ -126,9 +112,7 @@ public final class UserWriter {
                 continue;
             }
             User user = settle(l, old, numOwners);
-            Settled ahead = checked.settled().get(user.id());
-            if (ahead != null && !ahead.user().equals(user)) ahead = null;
-            String hash = ahead != null ? ahead.contentHash() : contentHash(user);
+            String hash = contentHash(user);
             if (old != null && old.contentHash().equals(hash) && sameTimes(in, old)) {
                 w.summary().unchanged++;
                 continue;
@@ -143,7 +127,7 @@ public final class UserWriter {
                     .statusChangedAt(statusChangedAt).sequence(seq).password(null).build();
             rows.add(new Users.Stored(user, seq, hash, checked.usernameKeys().get(user.id()), checked.emailKeys().get(user.id())));
             changes.add(new Changes.Row(seq, user.id(), user.num(), false, now, w.actor,
-                    w.actor == null ? null : changedFields(before.get(user.id()), user), old == null, ahead != null ? ahead.acsDigest() : acsDigest(user)));
+                    w.actor == null ? null : changedFields(before.get(user.id()), user), old == null, acsDigest(user)));
             if (old != null) w.count(old.num(), old.status(), -1);
             w.count(user.num(), user.status(), +1);
             if (old == null) w.summary().created++; else w.summary().updated++;
@@ -221,11 +205,6 @@ public final class UserWriter {
         } else if (passwordHash == null && old != null) {
             passwordHash = old.passwordHash(); // write-only: leaving it out keeps it
         }
-        return settled(in, num, passwordHash);
-    }
-
-    /** The user as stored with this num and password hash: lists sorted, flags settled, no clear password. */
-    private static User settled(User in, long num, String passwordHash) {
         Acs acs = in.acs();
         return in.with()
                 .num(num)

@@ -25,14 +25,20 @@ import org.sqlite.SQLiteConnection;
  */
 final class StatementCache implements StatementBuilder {
 
-    /** Per connection: enough for every statement of the request paths; texts with long IN lists come and go. */
+    /** Per connection: enough for every statement of the request paths. */
     private static final int PER_CONNECTION = 64;
+    /**
+     * Longer texts are IN lists of a whole page (a thousand ids, one placeholder each): seldom asked again with the
+     * same length, and each compiled program holds a hundred kilobytes. They are compiled and closed as before.
+     */
+    private static final int LONGEST = 2000;
 
     private final Map<SQLiteConnection, Map<String, PreparedStatement>> byConnection = new ConcurrentHashMap<>();
 
     @Override
     public PreparedStatement create(Connection pooled, String sql, StatementContext ctx) throws SQLException {
         SQLiteConnection connection = pooled.unwrap(SQLiteConnection.class);
+        if (sql.length() > LONGEST) return pooled.prepareStatement(sql);
         PreparedStatement statement = statements(connection).remove(sql);
         return statement != null && !statement.isClosed() ? statement : connection.prepareStatement(sql);
     }

@@ -60,7 +60,7 @@ final class OpenIds {
      * Ids already computed. An id is a function of its inputs and the server key alone, so a remembered one is
      * never stale; a list page names fifty users, and remembering costs a tenth of the MAC and cipher work.
      */
-    private final Cache<Named, String> computed = Caffeine.newBuilder().maximumSize(100_000).build();
+    private final Cache<Named, String> computed = Caffeine.newBuilder().maximumSize(10_000).build();
 
     /** The id of a user in a namespace: the app id for open ids, the app's vendor for union ids. */
     String id(Kind kind, String namespace, String tenantId, String userId, long num) {
