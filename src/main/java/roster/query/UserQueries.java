@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import roster.model.Attribute;
@@ -57,7 +58,7 @@ public final class UserQueries {
     }
 
     /** A read of a filter: refused when the filter is too large, else run in a reader slot of the caller's share. */
-    private <T> T read(UserFilter filter, java.util.function.Function<Tx, T> work) {
+    private <T> T read(UserFilter filter, Function<Tx, T> work) {
         FilterLimits.check(filter);
         return shares.run(() -> db.read(work));
     }
@@ -69,10 +70,8 @@ public final class UserQueries {
     public record OffsetPage(List<User> users, long total) {}
 
     public KeysetPage keysetPage(String tenantId, UserFilter filter, Order order, Long after, int limit, UserDetail detail) {
-        return keysetPage(filter, order, limit, tx -> {
-            Plan plan = plan(tx, tenantId, filter);
-            return Users.page(tx, tenantId, plan.filter(), plan.wide(), order, after, null, 0, limit + 1, detail);
-        });
+        return keysetPage(tenantId, filter, order, limit,
+                (tx, plan) -> Users.page(tx, tenantId, plan.filter(), plan.wide(), order, after, null, 0, limit + 1, detail));
     }
 
     /**
@@ -80,24 +79,21 @@ public final class UserQueries {
      * sends a few fields per user (feishu, bizapi) reads, at a fraction of the cost of whole users.
      */
     public KeysetPage keysetPage(String tenantId, UserFilter filter, Order order, Long after, int limit, Set<Attribute> shown) {
-        return keysetPage(filter, order, limit, tx -> {
-            Plan plan = plan(tx, tenantId, filter);
-            return Users.page(tx, tenantId, plan.filter(), plan.wide(), order, after, limit + 1, shown);
-        });
+        return keysetPage(tenantId, filter, order, limit,
+                (tx, plan) -> Users.page(tx, tenantId, plan.filter(), plan.wide(), order, after, limit + 1, shown));
     }
 
     /** A projected keyset page whose users also carry their departments and access groups (LDAP's departmentNumber, memberOf). */
     public KeysetPage keysetPage(String tenantId, UserFilter filter, Order order, Long after, int limit, Set<Attribute> shown, boolean memberships) {
-        return keysetPage(filter, order, limit, tx -> {
-            Plan plan = plan(tx, tenantId, filter);
-            return Users.page(tx, tenantId, plan.filter(), plan.wide(), order, after, limit + 1, shown, memberships);
-        });
+        return keysetPage(tenantId, filter, order, limit,
+                (tx, plan) -> Users.page(tx, tenantId, plan.filter(), plan.wide(), order, after, limit + 1, shown, memberships));
     }
 
-    private KeysetPage keysetPage(UserFilter filter, Order order, int limit, Function<Tx, List<User>> onePastLimit) {
+    private KeysetPage keysetPage(String tenantId, UserFilter filter, Order order, int limit,
+                                  BiFunction<Tx, Plan, List<User>> onePastLimit) {
         if (!order.isKeyset()) throw new IllegalArgumentException("keyset paging needs order NUM, NUM_DESC or SEQUENCE");
         return read(filter, tx -> {
-            List<User> users = onePastLimit.apply(tx);
+            List<User> users = onePastLimit.apply(tx, plan(tx, tenantId, filter));
             boolean more = users.size() > limit;
             if (more) users = users.subList(0, limit);
             User last = more ? users.get(users.size() - 1) : null;
@@ -236,9 +232,15 @@ public final class UserQueries {
     /** The filter as the store runs it, and which of its membership conditions are wide (see wide()). */
     private record Plan(UserFilter filter, Predicate<UserFilter> wide) {}
 
+    /** The tenant's version is read once here, for both caches below, and only when the filter has a membership condition. */
     private Plan plan(Tx tx, String tenantId, UserFilter filter) {
-        UserFilter simpler = wholeTree(tx, tenantId, filter);
-        return new Plan(simpler, wide(tx, tenantId, simpler));
+        List<UserFilter> conditions = new ArrayList<>();
+        collect(filter, conditions);
+        if (conditions.isEmpty()) return new Plan(filter, f -> false);
+        String version = Tenants.version(tx, tenantId);
+        UserFilter simpler = conditions.stream().anyMatch(c -> c instanceof UserFilter.InDepartments)
+                ? wholeTree(tx, tenantId, version, filter) : filter;
+        return new Plan(simpler, wide(tx, tenantId, version, simpler));
     }
 
     /**
@@ -247,11 +249,8 @@ public final class UserQueries {
      * instead of each membership being matched against the whole tree (a bizapi page of 1000 from the root org
      * cost 4.8 ms, now 2.9). The roots are cached per tenant version.
      */
-    private UserFilter wholeTree(Tx tx, String tenantId, UserFilter filter) {
-        List<UserFilter> conditions = new ArrayList<>();
-        collect(filter, conditions);
-        if (conditions.stream().noneMatch(c -> c instanceof UserFilter.InDepartments)) return filter;
-        Set<String> roots = rootCache.get(tenantId + "|" + Tenants.version(tx, tenantId), k -> Departments.roots(tx, tenantId));
+    private UserFilter wholeTree(Tx tx, String tenantId, String version, UserFilter filter) {
+        Set<String> roots = rootCache.get(tenantId + "|" + version, k -> Departments.roots(tx, tenantId));
         return roots.isEmpty() ? filter : withWholeTree(filter, roots);
     }
 
@@ -271,11 +270,10 @@ public final class UserQueries {
      * narrow one is the opposite case: its few members are gathered and looked up directly. Counting stops at the
      * threshold; the answer is cached per tenant version.
      */
-    private Predicate<UserFilter> wide(Tx tx, String tenantId, UserFilter filter) {
+    private Predicate<UserFilter> wide(Tx tx, String tenantId, String version, UserFilter filter) {
         List<UserFilter> conditions = new ArrayList<>();
         collect(filter, conditions);
         if (conditions.isEmpty()) return f -> false;
-        String version = Tenants.version(tx, tenantId);
         long threshold = Math.max(1000, total(blocks(tx, tenantId, EnumSet.allOf(Status.class))) / 20);
         Set<UserFilter> wide = new HashSet<>();
         for (UserFilter condition : conditions) {
